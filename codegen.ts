@@ -1,0 +1,39 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+/**
+ * Typed resolvers for each subgraph, federation-aware (`__resolveReference`, entity references)
+ * and mapped to the subgraph's own mongoose documents, so resolvers never see `any`.
+ */
+const subgraph = (name: string, mappers: Record<string, string>, contextType: string) => ({
+  [`subgraphs/${name}/src/__generated__/resolvers-types.ts`]: {
+    schema: `subgraphs/${name}/schema.graphql`,
+    plugins: ['typescript', 'typescript-resolvers'],
+    config: {
+      federation: true,
+      useIndexSignature: true,
+      contextType,
+      mappers,
+      scalars: { DateTime: 'Date' },
+      enumsAsTypes: true,
+      useTypeImports: true,
+      avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+      maybeValue: 'T | null',
+      inputMaybeValue: 'T | null | undefined',
+    },
+  },
+});
+
+const config: CodegenConfig = {
+  overwrite: true,
+  generates: {
+    ...subgraph('auth', { User: '../users/model#UserDocument' }, '../context#AuthContext'),
+    ...subgraph(
+      'posts',
+      { Post: '../posts/model#PostDocument', User: '../posts/model#UserReference' },
+      '../context#PostsContext',
+    ),
+    ...subgraph('cart', { Product: '../products/model#ProductDocument' }, '../context#CartContext'),
+  },
+};
+
+export default config;

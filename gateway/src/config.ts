@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { identityVars, int, jwtVars, loadConfig, port, processVars } from '@supergraph/config';
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+
+export const gatewayConfigShape = {
+  ...processVars,
+  PORT: port.default(4000),
+  ...jwtVars,
+  ...identityVars,
+  /** The composed supergraph the gateway serves. */
+  SUPERGRAPH_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
+  /** Where each subgraph runs; unset means the URL composed into the supergraph. */
+  AUTH_URL: url.optional(),
+  POSTS_URL: url.optional(),
+  CART_URL: url.optional(),
+  /** Budget for one subgraph fetch. */
+  SUBGRAPH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
+  TRUST_PROXY: z.stringbool().default(false),
+};
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+/** The gateway's config from the environment; throws ConfigError naming every problem. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
+  return loadConfig(gatewayConfigShape, env);
+}
+
+/** Per-subgraph URL overrides from the config. */
+export function subgraphUrls(config: GatewayConfig): Record<string, string | undefined> {
+  return { auth: config.AUTH_URL, posts: config.POSTS_URL, cart: config.CART_URL };
+}

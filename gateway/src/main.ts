@@ -1,0 +1,20 @@
+import { ConfigError } from '@supergraph/config';
+import { createLogger } from '@supergraph/logger';
+import { handleSignals } from '@supergraph/server';
+import { loadGatewayConfig } from './config';
+import { buildGateway } from './server';
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  const service = await buildGateway(config, logger);
+  handleSignals(service, logger);
+  const address = await service.listen(config.PORT, config.HOST);
+  logger.info({ port: address.port }, `gateway ready: Apollo Sandbox at http://localhost:${address.port}/`);
+}
+
+main().catch((error: unknown) => {
+  // A config error is the operator's to fix: print it plainly, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,15 @@
+export { ConfigError, loadConfig, checkConnections } from './load-config';
+export { PRESETS, PRESET_NAMES, type PresetName } from './presets';
+export {
+  processVars,
+  mongoVars,
+  redisVars,
+  workerVars,
+  identityVars,
+  jwtVars,
+  port,
+  int,
+  csv,
+  secret,
+  subgraphShape,
+} from './vars';

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { PRESET_NAMES } from './presets';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const port = int(0, 65535);
+const secret = z.string().min(32, 'must be at least 32 characters');
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+/**
+ * Variables every process reads. Defaults that are not part of a preset live here; the preset
+ * defaults of `./presets.ts` are merged underneath the environment before these are parsed.
+ */
+export const processVars = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PRESET: z.enum(PRESET_NAMES).default('starter'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Grace period for in-flight work on SIGTERM before the process exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+};
+
+/** MongoDB connection and pool. `MONGO_URL` carries the database name. */
+export const mongoVars = {
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL'),
+  DB_POOL_SIZE: int(1, 1000),
+  DB_MIN_POOL_SIZE: int(0, 1000),
+  /** 0 keeps idle connections forever (the driver's default). */
+  DB_MAX_IDLE_TIME_MS: int(0, 3_600_000).default(0),
+  /** How long a request may wait for a pooled connection before failing fast. */
+  DB_WAIT_QUEUE_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  DB_READ_PREFERENCE: z
+    .enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'])
+    .default('primary'),
+};
+
+/** Redis: a single node by `REDIS_URL`, or a cluster by `REDIS_CLUSTER_NODES` (host:port,...). */
+export const redisVars = {
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_CLUSTER_NODES: csv
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each node must be host:port')).min(1))
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().default(''),
+};
+
+/** Background job workers (BullMQ). */
+export const workerVars = {
+  WORKER_CONCURRENCY: int(1, 1000),
+  DISABLE_STALLED_JOB_CHECK: z.stringbool().default(false),
+};
+
+/** Verifies the identity header the gateway signs for subgraphs. */
+export const identityVars = {
+  IDENTITY_SECRET: secret,
+  IDENTITY_TTL_SECONDS: int(5, 600).default(60),
+};
+
+export const jwtVars = {
+  JWT_SECRET: secret,
+  JWT_ISSUER: z.string().min(1).default('supergraph'),
+  JWT_AUDIENCE: z.string().min(1).default('supergraph'),
+};
+
+export { port, int, csv, secret };
+
+/** Everything a subgraph process reads, listening on `defaultPort` unless PORT says otherwise. */
+export function subgraphShape(defaultPort: number) {
+  return {
+    ...processVars,
+    PORT: port.default(defaultPort),
+    ...mongoVars,
+    ...redisVars,
+    ...identityVars,
+  };
+}

@@ -1,0 +1,5 @@
+export { createHttpService, type HttpService, type HttpServiceOptions, type RequestInfo } from './create-http-service';
+export { handleSignals } from './handle-signals';
+export { runReadiness, type ReadinessChecks, type ReadinessReport } from './readiness';
+export { sendError, readBody, BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './http-errors';
+export { formatError } from './format-error';

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import { formatError } from '@supergraph/server';
+import type { Logger } from '@supergraph/logger';
+
+/** Options for {@link buildSubgraphApollo}. */
+export interface SubgraphApolloOptions {
+  /** Path of the subgraph's `schema.graphql`. */
+  schemaPath: string;
+  resolvers: NonNullable<GraphQLSchemaModule['resolvers']>;
+  logger: Logger;
+  /** Landing page and introspection are on only outside production. */
+  production: boolean;
+}
+
+/** An Apollo Server for a Federation 2 subgraph, with errors made safe for clients. */
+export function buildSubgraphApollo<TContext extends BaseContext>(options: SubgraphApolloOptions): ApolloServer<TContext> {
+  const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
+  return new ApolloServer<TContext>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: options.resolvers }),
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: false,
+    formatError: formatError(options.logger),
+    plugins: [
+      // No usage reporting to Apollo Studio, so the gateway needs no per-field traces.
+      ApolloServerPluginInlineTraceDisabled(),
+      options.production
+        ? ApolloServerPluginLandingPageDisabled()
+        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+    ],
+  });
+}

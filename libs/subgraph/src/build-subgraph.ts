@@ -1,0 +1,79 @@
+import type { BaseContext } from '@apollo/server';
+import type { Connection } from 'mongoose';
+import type { Identity } from '@supergraph/identity';
+import type { Logger } from '@supergraph/logger';
+import { createMongoConnection, ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
+import { closeRedis, createRedisClient, pingRedis, type RedisClient, type RedisSettings } from '@supergraph/redis';
+import { createHttpService, type HttpService } from '@supergraph/server';
+import { buildSubgraphApollo, type SubgraphApolloOptions } from './build-subgraph-apollo';
+import { identityFromRequest } from './identity-from-request';
+
+/** What every subgraph request context starts from. */
+export interface BaseRequestContext {
+  requestId: string;
+  logger: Logger;
+  identity: Identity;
+}
+
+/** Long-lived dependencies handed to a subgraph's setup. */
+export interface SubgraphDeps {
+  connection: Connection;
+  redis: RedisClient;
+  logger: Logger;
+}
+
+/** A subgraph: its schema file and a setup that registers models and returns resolvers. */
+export interface SubgraphDefinition<TContext extends BaseContext> {
+  name: string;
+  schemaPath: string;
+  setup(deps: SubgraphDeps): {
+    resolvers: SubgraphApolloOptions['resolvers'];
+    context(base: BaseRequestContext): TContext;
+  };
+}
+
+/** Settings every subgraph needs; names match the config variables. */
+export type SubgraphSettings = MongoSettings &
+  RedisSettings & {
+    NODE_ENV: 'development' | 'test' | 'production';
+    IDENTITY_SECRET: string;
+    SHUTDOWN_TIMEOUT_MS: number;
+  };
+
+export interface BuiltSubgraph extends SubgraphDeps {
+  service: HttpService;
+}
+
+/**
+ * Opens the subgraph's MongoDB connection (creating its indexes) and Redis client, and builds its
+ * HTTP service without listening: `/readyz` checks both, shutdown closes both.
+ */
+export async function buildSubgraph<TContext extends BaseContext>(
+  definition: SubgraphDefinition<TContext>,
+  settings: SubgraphSettings,
+  logger: Logger,
+): Promise<BuiltSubgraph> {
+  const connection = await createMongoConnection(settings, logger);
+  const redis = createRedisClient(definition.name, settings, logger);
+  const deps = { connection, redis, logger };
+  const { resolvers, context } = definition.setup(deps);
+  await ensureIndexes(connection);
+  const apollo = buildSubgraphApollo<TContext>({
+    schemaPath: definition.schemaPath,
+    resolvers,
+    logger,
+    production: settings.NODE_ENV === 'production',
+  });
+  await apollo.start();
+  const service = createHttpService<TContext>({
+    name: definition.name,
+    apollo,
+    logger,
+    shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
+    onShutdown: [() => closeRedis(redis), () => connection.close()],
+    context: async ({ request, requestId, logger: requestLogger }) =>
+      context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET) }),
+  });
+  return { ...deps, service };
+}

@@ -1,0 +1,15 @@
+export { DateTimeScalar } from './date-time-scalar';
+export { identityFromRequest } from './identity-from-request';
+export { buildSubgraphApollo, type SubgraphApolloOptions } from './build-subgraph-apollo';
+export {
+  buildSubgraph,
+  type BaseRequestContext,
+  type BuiltSubgraph,
+  type SubgraphDefinition,
+  type SubgraphDeps,
+  type SubgraphSettings,
+} from './build-subgraph';
+export { runSubgraph } from './run-subgraph';
+export { errors, type ErrorCode } from './errors';
+export { pageSize, MAX_PAGE_SIZE } from './page-size';
+export { createByIdLoader } from './load-by-ids';

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { Logger } from '@supergraph/logger';
+import { buildSubgraph, DateTimeScalar, type BuiltSubgraph, type SubgraphDefinition } from '@supergraph/subgraph';
+import type { Resolvers } from './__generated__/resolvers-types';
+import type { AuthConfig } from './config';
+import type { AuthContext } from './context';
+import { createLoginThrottle } from './sessions/login-throttle';
+import { createRefreshTokens } from './sessions/refresh-tokens';
+import { sessionResolvers } from './sessions/resolvers';
+import { createSessionService } from './sessions/service';
+import { createAuthLoaders } from './users/loaders';
+import { userModel } from './users/model';
+import { userResolvers } from './users/resolvers';
+
+const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  ...userResolvers,
+  ...sessionResolvers,
+};
+
+/** The auth subgraph: users, registration, login and sessions. */
+export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext> {
+  return {
+    name: 'auth',
+    schemaPath: path.resolve(__dirname, '../schema.graphql'),
+    setup({ connection, redis, logger }) {
+      const users = userModel(connection);
+      const services = {
+        sessions: createSessionService({
+          users,
+          refreshTokens: createRefreshTokens(redis, config.REFRESH_TOKEN_TTL_SECONDS),
+          throttle: createLoginThrottle(redis, config),
+          settings: config,
+          logger,
+        }),
+      };
+      return {
+        resolvers,
+        context: (base) => ({ ...base, sessionUserIds: new Set(), loaders: createAuthLoaders(users), services }),
+      };
+    },
+  };
+}
+
+/** Builds the auth subgraph without listening (tests run it in-process). */
+export function buildAuthSubgraph(config: AuthConfig, logger: Logger): Promise<BuiltSubgraph> {
+  return buildSubgraph(authSubgraph(config), config, logger);
+}

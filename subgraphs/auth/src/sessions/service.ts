@@ -1,0 +1,110 @@
+import { signAccessToken, type AccessTokenSettings } from '@supergraph/identity';
+import { errors } from '@supergraph/subgraph';
+import type { Logger } from '@supergraph/logger';
+import type { UserDocument, UserModel } from '../users/model';
+import type { LoginThrottle } from './login-throttle';
+import { decoyHash, hashPassword, verifyPassword } from './password';
+import type { RefreshTokens } from './refresh-tokens';
+import { loginInput, parseInput, registerInput } from './validation';
+
+export interface SessionSettings extends AccessTokenSettings {
+  ACCESS_TOKEN_TTL_SECONDS: number;
+}
+
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  user: UserDocument;
+}
+
+export interface SessionService {
+  register(input: unknown): Promise<Session>;
+  login(input: unknown, clientIp: string): Promise<Session>;
+  refresh(refreshToken: string): Promise<Session>;
+  logout(refreshToken: string): Promise<boolean>;
+}
+
+const INVALID_LOGIN = 'Invalid email or password.';
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Registration, login, refresh-token rotation and logout: the rules of a session. */
+export function createSessionService(deps: {
+  users: UserModel;
+  refreshTokens: RefreshTokens;
+  throttle: LoginThrottle;
+  settings: SessionSettings;
+  logger: Logger;
+}): SessionService {
+  const { users, refreshTokens, throttle, settings } = deps;
+
+  const issue = async (user: UserDocument, started?: { sessionId: string; refreshToken: string }): Promise<Session> => {
+    const session = started ?? (await refreshTokens.start(user.id));
+    const accessToken = await signAccessToken(
+      { userId: user.id, roles: [...user.roles], sessionId: session.sessionId },
+      settings,
+      settings.ACCESS_TOKEN_TTL_SECONDS,
+    );
+    return {
+      accessToken,
+      expiresIn: settings.ACCESS_TOKEN_TTL_SECONDS,
+      refreshToken: session.refreshToken,
+      tokenType: 'Bearer',
+      user,
+    };
+  };
+
+  return {
+    async register(input) {
+      const { email, password, name } = parseInput(registerInput, input);
+      const passwordHash = await hashPassword(password);
+      try {
+        // The unique index decides races: of two registrations with one email, one insert fails.
+        const user = await users.create({ email, name, passwordHash, roles: ['user'], emailVerified: false });
+        return await issue(user);
+      } catch (error) {
+        if (isDuplicateKey(error)) throw errors.conflict('An account with this email already exists.', { field: 'email' });
+        throw error;
+      }
+    },
+
+    async login(input, clientIp) {
+      const { email, password } = parseInput(loginInput, input);
+      const wait = await throttle.retryAfter(email, clientIp);
+      if (wait > 0) throw errors.rateLimited(`Too many failed logins. Try again in ${wait} seconds.`, wait);
+      const user = await users.findOne({ email });
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      if (!user || !ok) {
+        const blockedFor = await throttle.recordFailure(email, clientIp);
+        if (blockedFor > 0) {
+          throw errors.rateLimited(`Too many failed logins. Try again in ${blockedFor} seconds.`, blockedFor);
+        }
+        throw errors.unauthenticated(INVALID_LOGIN);
+      }
+      await throttle.recordSuccess(email);
+      return issue(user);
+    },
+
+    async refresh(refreshToken) {
+      const result = await refreshTokens.rotate(refreshToken);
+      if (result.status === 'REUSED') {
+        deps.logger.warn('refresh token reused: session revoked');
+        throw errors.unauthenticated('This refresh token was already used; the session has been ended.', {
+          reason: 'REFRESH_TOKEN_REUSED',
+        });
+      }
+      if (result.status !== 'OK') {
+        throw errors.unauthenticated('The refresh token is not valid.', { reason: `REFRESH_TOKEN_${result.status}` });
+      }
+      const user = await users.findById(result.userId);
+      if (!user) throw errors.unauthenticated('The refresh token is not valid.', { reason: 'USER_GONE' });
+      return issue(user, { sessionId: result.sessionId, refreshToken: result.refreshToken });
+    },
+
+    logout: (refreshToken) => refreshTokens.revoke(refreshToken),
+  };
+}

@@ -1,0 +1,5 @@
+import { runSubgraph } from '@supergraph/subgraph';
+import { loadCartConfig } from './config';
+import { cartSubgraph } from './server';
+
+runSubgraph(loadCartConfig, cartSubgraph);

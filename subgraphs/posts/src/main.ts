@@ -1,0 +1,5 @@
+import { runSubgraph } from '@supergraph/subgraph';
+import { loadPostsConfig } from './config';
+import { postsSubgraph } from './server';
+
+runSubgraph(loadPostsConfig, postsSubgraph);
