@@ -50,7 +50,7 @@ function redact(name: string, value: string): string {
   return /SECRET|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value;
 }
 
-/** Cross-field rules shared by every process that opens Redis and MongoDB. */
+/** Cross-field rules for processes that open Redis and MongoDB: Redis one way or the other. */
 export function checkConnections(config: {
   REDIS_URL?: string | undefined;
   REDIS_CLUSTER_NODES?: string[] | undefined;
@@ -58,10 +58,8 @@ export function checkConnections(config: {
   DB_MIN_POOL_SIZE?: number;
 }): string[] {
   const problems: string[] = [];
-  if ('REDIS_URL' in config || 'REDIS_CLUSTER_NODES' in config) {
-    if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
-      problems.push('REDIS_URL: is required (or set REDIS_CLUSTER_NODES for Redis Cluster)');
-    }
+  if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
+    problems.push('REDIS_URL: is required (or set REDIS_CLUSTER_NODES for Redis Cluster)');
   }
   if (
     config.DB_POOL_SIZE !== undefined &&

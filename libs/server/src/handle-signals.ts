@@ -2,17 +2,20 @@ import type { Logger } from '@supergraph/logger';
 import type { HttpService } from './create-http-service';
 
 /**
- * SIGTERM/SIGINT start a graceful shutdown and exit when it is done; a second signal exits at
- * once. Unhandled rejections are logged, not fatal: one bad request must not kill the process.
+ * SIGTERM/SIGINT start a graceful shutdown and exit when it is done; a second signal (a second
+ * or more later) exits at once. Unhandled rejections are logged, not fatal: one bad request must not kill the process.
  */
 export function handleSignals(service: Pick<HttpService, 'shutdown'>, logger: Logger): void {
-  let signalled = false;
+  let firstSignalAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (signalled) {
+    if (firstSignalAt > 0) {
+      // A terminal's Ctrl-C or `timeout` can deliver one signal twice (to the process and its
+      // group); only a deliberate second signal, a moment later, skips the graceful path.
+      if (Date.now() - firstSignalAt < 1_000) return;
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    signalled = true;
+    firstSignalAt = Date.now();
     service.shutdown(signal).then(
       ({ forced }) => process.exit(forced ? 1 : 0),
       (error: unknown) => {

@@ -1,0 +1,77 @@
+import { ConfigError, loadConfig, checkConnections } from './load-config';
+import { mongoVars, processVars, redisVars, workerVars } from './vars';
+
+const shape = { ...processVars, ...mongoVars, ...redisVars, ...workerVars };
+const base = { MONGO_URL: 'mongodb://db:27017/app', REDIS_URL: 'redis://cache:6379' };
+const load = (env: Record<string, string>) => loadConfig(shape, { ...base, ...env }, checkConnections);
+
+describe('presets', () => {
+  it('starter is the default', () => {
+    expect(load({})).toMatchObject({ PRESET: 'starter', DB_POOL_SIZE: 10, DB_MIN_POOL_SIZE: 1, WORKER_CONCURRENCY: 5 });
+  });
+
+  it('growth sets its pool, idle time and worker defaults', () => {
+    expect(load({ PRESET: 'growth' })).toMatchObject({
+      DB_POOL_SIZE: 50,
+      DB_MIN_POOL_SIZE: 10,
+      DB_MAX_IDLE_TIME_MS: 30_000,
+      WORKER_CONCURRENCY: 20,
+    });
+  });
+
+  it('high-scale sets its pool, wait queue, worker and shutdown defaults', () => {
+    expect(load({ PRESET: 'high-scale' })).toMatchObject({
+      DB_POOL_SIZE: 100,
+      DB_MIN_POOL_SIZE: 50,
+      DB_WAIT_QUEUE_TIMEOUT_MS: 5_000,
+      WORKER_CONCURRENCY: 50,
+      DISABLE_STALLED_JOB_CHECK: false,
+      SHUTDOWN_TIMEOUT_MS: 30_000,
+    });
+  });
+
+  it('lets every variable override its preset', () => {
+    const config = load({ PRESET: 'high-scale', DB_POOL_SIZE: '120', WORKER_CONCURRENCY: '7', SHUTDOWN_TIMEOUT_MS: '1000', DISABLE_STALLED_JOB_CHECK: 'true' });
+    expect(config).toMatchObject({ DB_POOL_SIZE: 120, DB_MIN_POOL_SIZE: 50, WORKER_CONCURRENCY: 7, SHUTDOWN_TIMEOUT_MS: 1000, DISABLE_STALLED_JOB_CHECK: true });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(load({ DB_POOL_SIZE: '' }).DB_POOL_SIZE).toBe(10);
+  });
+});
+
+describe('invalid config', () => {
+  it('names every bad variable and why, in one message', () => {
+    let thrown: unknown;
+    try {
+      loadConfig(
+        shape,
+        { PRESET: 'huge', MONGO_URL: 'postgres://x', DB_POOL_SIZE: 'many', REDIS_CLUSTER_NODES: 'a:1,b', DB_READ_PREFERENCE: 'closest' },
+        checkConnections,
+      );
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const { message, problems } = thrown as ConfigError;
+    expect(problems.map((problem) => problem.split(':')[0])).toEqual(
+      expect.arrayContaining(['PRESET', 'MONGO_URL', 'DB_POOL_SIZE', 'DB_READ_PREFERENCE', 'REDIS_CLUSTER_NODES.1']),
+    );
+    expect(message).toContain('DB_POOL_SIZE: Invalid input: expected number');
+    expect(message).toContain('MONGO_URL: must be a mongodb:// or mongodb+srv:// URL');
+    // An unknown preset is one problem, not a cascade of missing preset values.
+    expect(message).not.toContain('DB_MIN_POOL_SIZE');
+  });
+
+  it('requires Redis one way or the other', () => {
+    expect(() => loadConfig(shape, { MONGO_URL: base.MONGO_URL }, checkConnections)).toThrow(/REDIS_URL: is required/);
+  });
+
+  it('rejects a minimum pool larger than the pool', () => {
+    expect(() => load({ DB_POOL_SIZE: '5', DB_MIN_POOL_SIZE: '6' })).toThrow(/DB_MIN_POOL_SIZE: must not exceed DB_POOL_SIZE/);
+  });
+
+  it('never echoes a secret', () => {
+    expect(() => loadConfig({ JWT_SECRET: shape.NODE_ENV.pipe(shape.NODE_ENV) }, { JWT_SECRET: 'hunter2' })).toThrow(/<redacted>/);
+  });
+});

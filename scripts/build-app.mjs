@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Bundles one app (gateway or a subgraph) into <app>/dist/main.js with esbuild: our own
+// workspace libs are inlined, npm packages stay external and load from node_modules.
+// Usage: node scripts/build-app.mjs <app dir> [entry...]   (default entry: src/main.ts)
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+const [appDir, ...entries] = process.argv.slice(2);
+if (!appDir) {
+  console.error('usage: node scripts/build-app.mjs <app dir> [entry...]');
+  process.exit(2);
+}
+const root = path.resolve(import.meta.dirname, '..');
+const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+const external = Object.keys(lock.packages)
+  .filter((key) => key.startsWith('node_modules/') && !key.includes('/node_modules/', 1) && !lock.packages[key].link)
+  .map((key) => key.slice('node_modules/'.length))
+  .flatMap((name) => [name, `${name}/*`]);
+
+const absoluteEntries = (entries.length > 0 ? entries : ['src/main.ts']).map((entry) => path.join(root, appDir, entry));
+await build({
+  entryPoints: absoluteEntries,
+  outdir: path.join(root, appDir, 'dist'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+});
+console.log(`built ${appDir}/dist (${absoluteEntries.map((entry) => path.relative(root, entry)).join(', ')})`);
