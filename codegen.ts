@@ -23,17 +23,21 @@ const subgraph = (name: string, mappers: Record<string, string>, contextType: st
   },
 });
 
+const all = {
+  ...subgraph('auth', { User: '../users/model#UserDocument' }, '../context#AuthContext'),
+  ...subgraph(
+    'posts',
+    { Post: '../posts/model#PostDocument', User: '../posts/model#UserReference' },
+    '../context#PostsContext',
+  ),
+  ...subgraph('cart', { Product: '../products/model#ProductDocument' }, '../context#CartContext'),
+};
+
+// `CODEGEN_SUBGRAPH=posts` generates one subgraph's types (its Nx target); unset generates all.
+const only = process.env.CODEGEN_SUBGRAPH;
 const config: CodegenConfig = {
   overwrite: true,
-  generates: {
-    ...subgraph('auth', { User: '../users/model#UserDocument' }, '../context#AuthContext'),
-    ...subgraph(
-      'posts',
-      { Post: '../posts/model#PostDocument', User: '../posts/model#UserReference' },
-      '../context#PostsContext',
-    ),
-    ...subgraph('cart', { Product: '../products/model#ProductDocument' }, '../context#CartContext'),
-  },
+  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`subgraphs/${only}/`))) : all,
 };
 
 export default config;

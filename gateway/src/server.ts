@@ -24,6 +24,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
+    stopOnTerminationSignals: false,
     formatError: formatError(logger),
     plugins: [
       production

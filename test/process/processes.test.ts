@@ -43,17 +43,23 @@ describe('process entry points', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('stop cleanly on SIGTERM', async () => {
-    const env = { ...testEnv('proc'), LOG_LEVEL: 'info' };
+  // As deployed (NODE_ENV=production): every cleanup must finish, none may wait out the budget.
+  it.each([
+    ['auth', 'subgraphs/auth/src/main.ts', 'auth subgraph ready'],
+    ['gateway', 'gateway/src/main.ts', 'gateway ready'],
+  ])('%s stops cleanly on SIGTERM', async (name, entry, readyLine) => {
+    const env = { ...testEnv('proc'), NODE_ENV: 'production', LOG_LEVEL: 'debug', SHUTDOWN_TIMEOUT_MS: '20000' };
     let signalled = false;
-    const result = await run('subgraphs/auth/src/main.ts', env, (stdout, child) => {
-      if (!signalled && stdout.includes('subgraph ready')) {
+    const result = await run(entry, env, (stdout, child) => {
+      if (!signalled && stdout.includes(readyLine)) {
         signalled = true;
         child.kill('SIGTERM');
       }
     });
     expect(signalled).toBe(true);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('"msg":"auth stopped"');
+    expect(result.stdout).toContain(`"msg":"${name} stopped"`);
+    expect(result.stdout).toContain('"forced":false');
+    expect(result.stdout).not.toContain('shutdown cleanup failed');
   });
 });

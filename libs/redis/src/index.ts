@@ -83,12 +83,27 @@ export async function pingRedis(client: RedisClient): Promise<void> {
   if (answer !== 'PONG') throw new Error(`redis answered ${answer}`);
 }
 
-/** Closes politely, then forcibly if the server does not answer. Safe to call twice. */
-export async function closeRedis(client: RedisClient): Promise<void> {
+/**
+ * Closes politely when connected (pending replies arrive first), otherwise at once: a QUIT sent
+ * to a server that is down would wait for a reconnect that may never come. Safe to call twice.
+ */
+export async function closeRedis(client: RedisClient, timeoutMs = 2_000): Promise<void> {
   if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.quit();
+    await Promise.race([
+      client.quit(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('QUIT timed out')), timeoutMs);
+      }),
+    ]);
   } catch {
     client.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
 }

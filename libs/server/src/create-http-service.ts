@@ -158,12 +158,22 @@ export function createHttpService<TContext extends BaseContext>(
     server.closeAllConnections();
     await closed;
     const cleanups = [() => apollo.stop(), ...onShutdown];
-    for (const cleanup of cleanups) {
+    for (const [index, cleanup] of cleanups.entries()) {
       const left = Math.max(deadline - Date.now(), 50);
+      const started = Date.now();
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([cleanup(), new Promise((_, reject) => setTimeout(() => reject(new Error('cleanup timed out')), left).unref())]);
+        await Promise.race([
+          cleanup(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('cleanup timed out')), left);
+          }),
+        ]);
+        logger.debug({ cleanup: index, ms: Date.now() - started }, 'shutdown cleanup done');
       } catch (error) {
-        logger.error({ err: error }, 'shutdown cleanup failed');
+        logger.error({ err: error, cleanup: index }, 'shutdown cleanup failed');
+      } finally {
+        clearTimeout(timer);
       }
     }
     logger.info({ forced }, `${options.name} stopped`);

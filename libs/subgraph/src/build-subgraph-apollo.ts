@@ -28,6 +28,8 @@ export function buildSubgraphApollo<TContext extends BaseContext>(options: Subgr
     schema: buildSubgraphSchema({ typeDefs, resolvers: options.resolvers }),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
+    // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
+    stopOnTerminationSignals: false,
     formatError: formatError(options.logger),
     plugins: [
       // No usage reporting to Apollo Studio, so the gateway needs no per-field traces.

@@ -1,2 +1,2 @@
-export { TEST_SECRETS, testEnv } from './test-env';
+export { TEST_SECRETS, testEnv, type TestEnv } from './test-env';
 export { graphql, errorCodes, type GraphQLCallOptions, type GraphQLResult } from './graphql-client';

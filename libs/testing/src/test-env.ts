@@ -16,7 +16,9 @@ function required(name: string): string {
  * Environment for one service under test: its own database and Redis key prefix on the shared
  * test servers, so suites running side by side never see each other's data.
  */
-export function testEnv(name: string, overrides: Record<string, string> = {}): Record<string, string> {
+export type TestEnv = Record<string, string> & { MONGO_URL: string; REDIS_URL: string; REDIS_KEY_PREFIX: string };
+
+export function testEnv(name: string, overrides: Record<string, string> = {}): TestEnv {
   const id = `${name}_${randomBytes(4).toString('hex')}`;
   return {
     NODE_ENV: 'test',

@@ -122,7 +122,7 @@ describe('wrong password and unknown email', () => {
 });
 
 describe('access tokens', () => {
-  const sign = (claims: Record<string, unknown>, secret = TEST_SECRETS.JWT_SECRET, expiresIn = '5m') =>
+  const sign = (claims: Record<string, unknown>, secret: string = TEST_SECRETS.JWT_SECRET, expiresIn = '5m') =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer('supergraph')

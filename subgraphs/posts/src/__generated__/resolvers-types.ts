@@ -38,7 +38,6 @@ export type QueryPostArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** The posts subgraph's view of a user: it knows only the key and adds the user's posts. */
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
@@ -47,7 +46,6 @@ export type User = {
 };
 
 
-/** The posts subgraph's view of a user: it knows only the key and adds the user's posts. */
 export type UserPostsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };

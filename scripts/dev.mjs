@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// `npm run dev`: installs npm dependencies when they are missing or stale, then runs the dev
+// launcher (scripts/dev.ts). Plain Node on purpose: it must run before node_modules exists.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const lock = path.join(root, 'package-lock.json');
+const marker = path.join(root, 'node_modules/.package-lock.json');
+if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
+  console.log('[dev] installing npm dependencies (npm ci)...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/dev.ts'), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+// The launcher handles Ctrl-C itself (the terminal signals the whole foreground group).
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

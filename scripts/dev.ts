@@ -1,0 +1,164 @@
+/**
+ * The dev launcher: local FerretDB and Redis (unless MONGO_URL / REDIS_URL are given), the
+ * composed supergraph, the three subgraphs and the gateway, each a real process with its logs
+ * prefixed. Ctrl-C stops everything it started and leaves no process behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { composeSupergraph } from '../schema/compose';
+import { SUPERGRAPH_PATH } from '../schema/subgraphs';
+import { devDataRoot, isPortOpen, repoRoot, startLocalServices, type LocalServices } from './services';
+import { formatLogLine } from './dev-log';
+
+const APPS = [
+  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: 4001 },
+  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: 4002 },
+  { name: 'cart', entry: 'subgraphs/cart/src/main.ts', port: 4003 },
+] as const;
+const GATEWAY = { name: 'gateway', entry: 'gateway/src/main.ts', port: Number(process.env.GATEWAY_PORT ?? 4000) };
+const SHUTDOWN_WAIT_MS = 15_000;
+
+const children: ChildProcess[] = [];
+let services: LocalServices | undefined;
+let stopping = false;
+
+const say = (message: string) => console.log(`\x1b[1m[dev]\x1b[0m ${message}`);
+
+/** Secrets for local development, made once and kept in .data so tokens survive restarts. */
+function devSecrets(): { JWT_SECRET: string; IDENTITY_SECRET: string } {
+  const file = path.join(devDataRoot(), 'dev-secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { JWT_SECRET: string; IDENTITY_SECRET: string };
+  mkdirSync(devDataRoot(), { recursive: true });
+  const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), IDENTITY_SECRET: randomBytes(32).toString('hex') };
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
+function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
+  // Its own process group, so stopping it also stops whatever it spawned.
+  const child = spawn(path.join(repoRoot(), 'node_modules/.bin/tsx'), [path.join(repoRoot(), entry)], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const pipe = (stream: NodeJS.ReadableStream) => {
+    let buffered = '';
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) console.log(formatLogLine(name, line));
+    });
+  };
+  pipe(child.stdout!);
+  pipe(child.stderr!);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited (${signal ?? code}); stopping the stack`);
+      void shutdown(1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+/** Each subgraph owns its collections: one database per subgraph on the same server. */
+function withDatabase(mongoUrl: string, database: string): string {
+  const url = new URL(mongoUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping...');
+  const exits = children
+    .filter((child) => child.exitCode === null && child.signalCode === null)
+    .map((child) => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }, SHUTDOWN_WAIT_MS);
+      return exited.finally(() => clearTimeout(timer));
+    });
+  await Promise.all(exits);
+  await services?.stop();
+  say('stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  for (const app of [...APPS, GATEWAY]) {
+    if (await isPortOpen(app.port)) throw new Error(`port ${app.port} (${app.name}) is in use: is another dev stack running?`);
+  }
+  const mongoPort = Number(process.env.MONGO_PORT ?? 27017);
+  const redisPort = Number(process.env.REDIS_PORT ?? 6379);
+  const only = [...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)), ...(process.env.REDIS_URL ? [] : (['redis'] as const))];
+  if (only.length > 0) {
+    say(`starting ${only.join(' and ')} (first run builds FerretDB, about a minute)...`);
+    // Detached: in their own process group, so the terminal's Ctrl-C does not kill them before
+    // the apps have shut down cleanly; this launcher stops them last.
+    services = await startLocalServices({ mongoPort, redisPort, dataRoot: devDataRoot(), only, detached: true });
+  }
+  const mongoUrl = process.env.MONGO_URL ?? services?.ferretdb?.url ?? '';
+  const redisUrl = process.env.REDIS_URL ?? services?.redis?.url ?? '';
+  say(`MongoDB-compatible: ${mongoUrl}  Redis: ${redisUrl}`);
+
+  const composed = composeSupergraph();
+  if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
+  if (!existsSync(SUPERGRAPH_PATH) || readFileSync(SUPERGRAPH_PATH, 'utf8') !== composed.supergraphSdl) {
+    writeFileSync(SUPERGRAPH_PATH, composed.supergraphSdl);
+    say('composed schema/supergraph.graphql');
+  }
+
+  const shared = { NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...devSecrets(), REDIS_URL: redisUrl };
+  for (const app of APPS) {
+    start(app.name, app.entry, { ...shared, PORT: String(app.port), MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`) });
+  }
+  await Promise.all(APPS.map((app) => waitReady(app.name, app.port)));
+  start(GATEWAY.name, GATEWAY.entry, {
+    ...shared,
+    PORT: String(GATEWAY.port),
+    AUTH_URL: 'http://127.0.0.1:4001/graphql',
+    POSTS_URL: 'http://127.0.0.1:4002/graphql',
+    CART_URL: 'http://127.0.0.1:4003/graphql',
+  });
+  await waitReady(GATEWAY.name, GATEWAY.port);
+  say(`supergraph ready: open the Explorer (Apollo Sandbox) at http://localhost:${GATEWAY.port}/  (Ctrl-C stops everything)`);
+}
+
+main().catch(async (error: unknown) => {
+  console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
+  await shutdown(1);
+});

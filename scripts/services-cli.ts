@@ -1,0 +1,112 @@
+/**
+ * `npm run services -- start|stop|status|install`: the dev stack's FerretDB + Redis as daemons.
+ * Ports: MONGO_PORT (27017), REDIS_PORT (6379). Data: `<repo>/.data`. A service whose URL is given
+ * (MONGO_URL / REDIS_URL) is never started or stopped here.
+ */
+import {
+  devDataRoot,
+  ensureFerretDb,
+  ensureRedisServer,
+  localServicesStatus,
+  pingMongoWire,
+  pingRedis,
+  SERVICE_NAMES,
+  startLocalServices,
+  stopLocalServices,
+  type ServiceName,
+} from './services/index';
+
+const USAGE = 'usage: tsx scripts/services-cli.ts start|stop|status|install';
+const URL_ENV: Record<ServiceName, string> = { ferretdb: 'MONGO_URL', redis: 'REDIS_URL' };
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${name} must be a TCP port, got "${raw}"`);
+  return port;
+}
+
+function externalUrl(name: ServiceName): string | undefined {
+  const url = process.env[URL_ENV[name]];
+  return url === undefined || url === '' ? undefined : url;
+}
+
+async function pingExternal(name: ServiceName, url: string): Promise<string> {
+  let host: string;
+  let port: number;
+  try {
+    const parsed = new URL(url);
+    host = parsed.hostname;
+    port = Number(parsed.port || (name === 'ferretdb' ? 27017 : 6379));
+  } catch {
+    return 'not checked (URL not parseable as a single host)';
+  }
+  const healthy = name === 'ferretdb' ? await pingMongoWire(port, host, 2_000) : await pingRedis(port, host, 2_000);
+  return healthy ? 'healthy' : 'NOT answering';
+}
+
+async function main(): Promise<void> {
+  const command = process.argv[2];
+  const ports = { mongoPort: portFromEnv('MONGO_PORT', 27017), redisPort: portFromEnv('REDIS_PORT', 6379) };
+  const dataRoot = devDataRoot();
+  const managed = SERVICE_NAMES.filter((name) => externalUrl(name) === undefined);
+  const announceExternal = (): void => {
+    for (const name of SERVICE_NAMES) {
+      const url = externalUrl(name);
+      if (url !== undefined) console.log(`${name.padEnd(8)} using ${URL_ENV[name]}=${url} (not managed here)`);
+    }
+  };
+
+  switch (command) {
+    case 'install': {
+      announceExternal();
+      if (managed.includes('ferretdb')) console.log(`ferretdb ${await ensureFerretDb()}`);
+      if (managed.includes('redis')) console.log(`redis    ${await ensureRedisServer()}`);
+      return;
+    }
+    case 'start': {
+      announceExternal();
+      const services = await startLocalServices({ ...ports, dataRoot, detached: true, only: managed });
+      for (const service of [services.ferretdb, services.redis]) {
+        if (service === undefined) continue;
+        const pid = service.pid === undefined ? 'pid unknown' : `pid ${service.pid}`;
+        const how = service.reused ? 'already running, reused' : 'started';
+        console.log(`${service.name.padEnd(8)} ${how} (${pid})  ${service.url}`);
+      }
+      if (services.ferretdb) console.log(`\nMONGO_URL=${services.ferretdb.url}`);
+      if (services.redis) console.log(`REDIS_URL=${services.redis.url}`);
+      return;
+    }
+    case 'stop': {
+      announceExternal();
+      for (const outcome of await stopLocalServices({ dataRoot, only: managed })) {
+        const text = { stopped: `stopped (pid ${outcome.pid})`, 'not-running': `not running (stale pid ${outcome.pid} forgotten)`, 'not-recorded': 'not running (nothing recorded)' }[outcome.state];
+        console.log(`${outcome.name.padEnd(8)} ${text}`);
+      }
+      for (const status of await localServicesStatus({ ...ports, dataRoot, only: managed })) {
+        if (status.healthy) console.log(`${status.name.padEnd(8)} note: something not started by this CLI still answers on port ${status.port}; left alone`);
+      }
+      return;
+    }
+    case 'status': {
+      for (const name of SERVICE_NAMES) {
+        const url = externalUrl(name);
+        if (url !== undefined) console.log(`${name.padEnd(8)} ${await pingExternal(name, url)}  ${url} (from ${URL_ENV[name]})`);
+      }
+      for (const status of await localServicesStatus({ ...ports, dataRoot, only: managed })) {
+        const pid = status.pid === undefined ? '' : ` (pid ${status.pid})`;
+        console.log(`${status.name.padEnd(8)} ${status.healthy ? 'healthy' : 'NOT running'}${pid}  ${status.url}`);
+      }
+      return;
+    }
+    default:
+      console.error(USAGE);
+      process.exitCode = 2;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`services: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});

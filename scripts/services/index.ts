@@ -1,0 +1,24 @@
+/**
+ * Local FerretDB + Redis for dev and tests, without Docker: binaries are built or installed on
+ * first use (`.tools/bin`), processes are spawned directly and health-checked over raw sockets.
+ */
+export { ensureFerretDb } from './ensure-ferretdb';
+export { FERRETDB_VERSION } from './build-ferretdb';
+export { ensureRedisServer } from './ensure-redis-server';
+export { freePort, isPortOpen } from './ports';
+export { pingMongoWire } from './ping-mongo-wire';
+export { pingRedis } from './ping-redis';
+export { startFerretDb, startRedis } from './start-services';
+export {
+  localServicesStatus,
+  pingService,
+  startLocalServices,
+  stopLocalServices,
+  type LocalServices,
+  type LocalServicesOptions,
+  type ServiceStatus,
+  type StopOutcome,
+} from './local-services';
+export { startTestServices, type TestServices } from './test-services';
+export { devDataRoot, repoRoot } from './paths';
+export { SERVICE_NAMES, serviceUrl, type RunningService, type ServiceName, type ServiceOptions } from './types';

@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { isRecordRunning, readPidFile, updatePidFile, type PidFile } from './pid-file';
+import { pingMongoWire } from './ping-mongo-wire';
+import { pingRedis } from './ping-redis';
+import { stopPid } from './process-utils';
+import { startFerretDb, startRedis } from './start-services';
+import { SERVICE_NAMES, serviceUrl, type RunningService, type ServiceName } from './types';
+
+/** Where the dev stack runs and keeps its data. */
+export interface LocalServicesOptions {
+  mongoPort: number;
+  redisPort: number;
+  /** Data goes to `<dataRoot>/ferretdb` and `<dataRoot>/redis`; pids to `<dataRoot>/pids.json`. */
+  dataRoot: string;
+  /** Start daemons that outlive this process (`npm run services start`). Default false. */
+  detached?: boolean;
+  /** Which services to manage (default both), e.g. to skip one given by MONGO_URL/REDIS_URL. */
+  only?: readonly ServiceName[];
+}
+
+/** The dev stack; a service is undefined when excluded by `only`. */
+export interface LocalServices {
+  ferretdb: RunningService | undefined;
+  redis: RunningService | undefined;
+  /** Stops what this call started (reused services keep running). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Health and recorded pid of one dev service. */
+export interface ServiceStatus {
+  name: ServiceName;
+  port: number;
+  url: string;
+  healthy: boolean;
+  /** Pid from pids.json when that process still runs. */
+  pid: number | undefined;
+}
+
+/** Result of stopping one recorded service. */
+export interface StopOutcome {
+  name: ServiceName;
+  pid: number | undefined;
+  state: 'stopped' | 'not-running' | 'not-recorded';
+}
+
+/** Health check of a service on 127.0.0.1. */
+export function pingService(name: ServiceName, port: number): Promise<boolean> {
+  return name === 'ferretdb' ? pingMongoWire(port) : pingRedis(port);
+}
+
+function portOf(name: ServiceName, options: { mongoPort: number; redisPort: number }): number {
+  return name === 'ferretdb' ? options.mongoPort : options.redisPort;
+}
+
+function recordedPid(name: ServiceName, port: number, records: PidFile): number | undefined {
+  const record = records[name];
+  return record !== undefined && record.port === port && isRecordRunning(name, record) ? record.pid : undefined;
+}
+
+async function startOrReuse(name: ServiceName, options: LocalServicesOptions, records: PidFile): Promise<RunningService> {
+  const port = portOf(name, options);
+  if (await pingService(name, port)) {
+    const stop = async (): Promise<void> => undefined;
+    return { name, url: serviceUrl(name, port), port, pid: recordedPid(name, port, records), reused: true, stop };
+  }
+  const serviceOptions = {
+    port,
+    dataDir: join(options.dataRoot, name),
+    detached: options.detached ?? false,
+    logFile: join(options.dataRoot, `${name}.log`),
+  };
+  return name === 'ferretdb' ? startFerretDb(serviceOptions) : startRedis(serviceOptions);
+}
+
+/**
+ * Starts the dev stack, reusing any service that already answers on its port (e.g. one left by
+ * `npm run services start`). Records started pids in `<dataRoot>/pids.json`. If one service fails,
+ * the ones this call started are stopped again before the error is thrown.
+ */
+export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
+  const wanted = options.only ?? SERVICE_NAMES;
+  const records = await readPidFile(options.dataRoot);
+  const settled = await Promise.allSettled(wanted.map((name) => startOrReuse(name, options, records)));
+  const running = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+  if (failures.length > 0) {
+    await Promise.all(running.map((service) => service.stop()));
+    throw new Error(failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n\n'));
+  }
+  const started = running.filter((service) => !service.reused);
+  await updatePidFile(options.dataRoot, (current) => {
+    for (const service of started) {
+      if (service.pid !== undefined) current[service.name] = { pid: service.pid, port: service.port, startedAt: new Date().toISOString() };
+    }
+  });
+  const withCleanup = (service: RunningService): RunningService => {
+    if (service.reused) return service;
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= service.stop().then(() => updatePidFile(options.dataRoot, (current) => {
+        if (current[service.name]?.pid === service.pid) delete current[service.name];
+      })));
+    return { ...service, stop };
+  };
+  const services = running.map(withCleanup);
+  return {
+    ferretdb: services.find((service) => service.name === 'ferretdb'),
+    redis: services.find((service) => service.name === 'redis'),
+    stop: async () => {
+      await Promise.all(services.map((service) => service.stop()));
+    },
+  };
+}
+
+/**
+ * Stops the services recorded in `<dataRoot>/pids.json` (also detached ones started by another
+ * process) and forgets them. Leaves unrecorded services alone. Idempotent.
+ */
+export async function stopLocalServices(options: { dataRoot: string; only?: readonly ServiceName[] }): Promise<StopOutcome[]> {
+  const wanted = options.only ?? SERVICE_NAMES;
+  const records = await readPidFile(options.dataRoot);
+  const outcomes = await Promise.all(
+    wanted.map(async (name): Promise<StopOutcome> => {
+      const record = records[name];
+      if (record === undefined) return { name, pid: undefined, state: 'not-recorded' };
+      if (!isRecordRunning(name, record)) return { name, pid: record.pid, state: 'not-running' };
+      return { name, pid: record.pid, state: (await stopPid(record.pid)) ? 'stopped' : 'not-running' };
+    }),
+  );
+  await updatePidFile(options.dataRoot, (current) => {
+    for (const name of wanted) delete current[name];
+  });
+  return outcomes;
+}
+
+/** Reports whether each dev service answers on its port, with its recorded pid. */
+export async function localServicesStatus(options: Omit<LocalServicesOptions, 'detached'>): Promise<ServiceStatus[]> {
+  const records = await readPidFile(options.dataRoot);
+  return Promise.all(
+    (options.only ?? SERVICE_NAMES).map(async (name): Promise<ServiceStatus> => {
+      const port = portOf(name, options);
+      return { name, port, url: serviceUrl(name, port), healthy: await pingService(name, port), pid: recordedPid(name, port, records) };
+    }),
+  );
+}

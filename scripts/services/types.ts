@@ -1,0 +1,36 @@
+/** The local services the project runs against. */
+export type ServiceName = 'ferretdb' | 'redis';
+
+/** Every managed service, in start order. */
+export const SERVICE_NAMES: readonly ServiceName[] = ['ferretdb', 'redis'];
+
+/** Options for starting one service process. */
+export interface ServiceOptions {
+  /** TCP port to listen on (127.0.0.1 only). */
+  port: number;
+  /** Data directory; created when missing. */
+  dataDir: string;
+  /** Start in its own process group so it outlives this process (output then goes to `logFile`). */
+  detached?: boolean;
+  /** Where a detached service writes its output; defaults to `<dataDir>.log`. */
+  logFile?: string;
+}
+
+/** A service that answers on `port`, either started by us or reused. */
+export interface RunningService {
+  readonly name: ServiceName;
+  /** `mongodb://127.0.0.1:<port>` or `redis://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly port: number;
+  /** Process id; undefined when a service we did not start was reused. */
+  readonly pid: number | undefined;
+  /** True when an already running service was reused instead of started. */
+  readonly reused: boolean;
+  /** SIGTERM, up to 5 s grace, then SIGKILL. No-op for reused services; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Builds the connection URL for a service on 127.0.0.1. */
+export function serviceUrl(name: ServiceName, port: number): string {
+  return name === 'ferretdb' ? `mongodb://127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
+}

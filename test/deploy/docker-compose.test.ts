@@ -1,0 +1,416 @@
+/**
+ * Checks docker-compose.yml and deploy/Dockerfile against the code they run, without a Docker
+ * engine: every app service must hand its process an environment that the app's real config
+ * loader accepts, wire the gateway to the subgraphs where they actually listen, and only depend
+ * on services whose health it can wait for.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigError, PRESET_NAMES } from '@supergraph/config';
+import { loadAuthConfig } from '../../subgraphs/auth/src/config';
+import { loadPostsConfig } from '../../subgraphs/posts/src/config';
+import { loadCartConfig } from '../../subgraphs/cart/src/config';
+import { loadGatewayConfig, subgraphUrls } from '../../gateway/src/config';
+import { SUBGRAPHS } from '../../schema/subgraphs';
+
+const root = path.resolve(__dirname, '../..');
+const composePath = path.join(root, 'docker-compose.yml');
+const dockerfilePath = path.join(root, 'deploy/Dockerfile');
+
+type Env = Record<string, string | undefined>;
+/** The part of every app's config this test looks at. */
+interface AppConfig {
+  NODE_ENV: string;
+  PORT: number;
+  SHUTDOWN_TIMEOUT_MS: number;
+}
+type Loader = (env: Env) => AppConfig;
+
+interface AppSpec {
+  dir: string;
+  load: Loader;
+  /** Variables with no default: leaving any one out must stop the process from booting. */
+  required: readonly string[];
+}
+
+const APPS: Readonly<Record<string, AppSpec>> = {
+  auth: { dir: 'subgraphs/auth', load: loadAuthConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET'] },
+  posts: { dir: 'subgraphs/posts', load: loadPostsConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
+  cart: { dir: 'subgraphs/cart', load: loadCartConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
+  gateway: { dir: 'gateway', load: loadGatewayConfig, required: ['IDENTITY_SECRET', 'JWT_SECRET'] },
+};
+const APP_NAMES = Object.keys(APPS);
+const SUBGRAPH_SERVICES = ['auth', 'posts', 'cart'];
+
+// --- narrowing helpers for the parsed YAML (which is untyped) ---
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mapping(value: unknown, what: string): Record<string, unknown> {
+  if (!isRecord(value)) throw new Error(`${what} must be a mapping`);
+  return value;
+}
+
+function text(value: unknown, what: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new Error(`${what} must be a scalar, got ${JSON.stringify(value)}`);
+}
+
+function list(value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new Error(`${what} must be a list`);
+  return value;
+}
+
+// --- Compose semantics this test relies on ---
+
+/** Compose variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?err}, ${VAR?err}. */
+function interpolate(value: string, hostEnv: Env): string {
+  const pattern = /\$(?:(\$)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+  return value.replace(pattern, (_match, dollar?: string, name?: string, operator?: string, operand?: string, bare?: string) => {
+    if (dollar) return '$';
+    if (bare) return hostEnv[bare] ?? '';
+    const variable = name ?? '';
+    const current = hostEnv[variable];
+    const unset = operator?.startsWith(':') ? !current : current === undefined;
+    if (operator === ':-' || operator === '-') return unset ? (operand ?? '') : (current ?? '');
+    if (operator === ':?' || operator === '?') {
+      if (unset) throw new Error(`compose requires ${variable}: ${operand ?? ''}`);
+      return current ?? '';
+    }
+    return current ?? '';
+  });
+}
+
+/** Interpolates every string of the document, as `docker compose` does before using it. */
+function interpolateAll(value: unknown, hostEnv: Env): unknown {
+  if (typeof value === 'string') return interpolate(value, hostEnv);
+  if (Array.isArray(value)) return value.map((item) => interpolateAll(item, hostEnv));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateAll(item, hostEnv)]));
+  return value;
+}
+
+function loadCompose(hostEnv: Env = {}): Record<string, unknown> {
+  const document: unknown = parse(readFileSync(composePath, 'utf8'), { merge: true });
+  return mapping(interpolateAll(document, hostEnv), 'docker-compose.yml');
+}
+
+function services(compose: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const all = mapping(compose.services, 'services');
+  return Object.fromEntries(Object.entries(all).map(([name, service]) => [name, mapping(service, `services.${name}`)]));
+}
+
+function service(compose: Record<string, unknown>, name: string): Record<string, unknown> {
+  const found = services(compose)[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+}
+
+/** A service's `environment:`, in either of Compose's forms (mapping, or list of KEY=VALUE). */
+function serviceEnvironment(svc: Record<string, unknown>, name: string): Record<string, string> {
+  const raw = svc.environment ?? {};
+  const env: Record<string, string> = {};
+  if (Array.isArray(raw)) {
+    for (const entry of raw) {
+      const line = text(entry, `services.${name}.environment[]`);
+      const equals = line.indexOf('=');
+      if (equals > 0) env[line.slice(0, equals)] = line.slice(equals + 1);
+    }
+    return env;
+  }
+  for (const [key, value] of Object.entries(mapping(raw, `services.${name}.environment`))) {
+    if (value !== null && value !== undefined) env[key] = text(value, `services.${name}.environment.${key}`);
+  }
+  return env;
+}
+
+function buildArgs(svc: Record<string, unknown>, name: string): Record<string, string> {
+  const build = mapping(svc.build, `services.${name}.build`);
+  const args = mapping(build.args ?? {}, `services.${name}.build.args`);
+  return Object.fromEntries(Object.entries(args).map(([key, value]) => [key, text(value, `services.${name}.build.args.${key}`)]));
+}
+
+const dockerfile = existsSync(dockerfilePath) ? readFileSync(dockerfilePath, 'utf8') : '';
+
+/** The image's default for a build arg (`ARG NAME=value` in deploy/Dockerfile). */
+function dockerfileArgDefault(name: string): string | undefined {
+  return new RegExp(`^ARG ${name}=(\\S+)\\s*$`, 'm').exec(dockerfile)?.[1];
+}
+
+/**
+ * What the app process of a service sees: the variables the image sets (deploy/Dockerfile:
+ * NODE_ENV, APP_DIR and PORT from the build args), overridden by the service's `environment:`.
+ */
+function containerEnv(compose: Record<string, unknown>, name: string): Record<string, string> {
+  const svc = service(compose, name);
+  const args = buildArgs(svc, name);
+  const imageEnv: Record<string, string> = { NODE_ENV: 'production', APP_DIR: args.APP ?? '' };
+  const port = args.PORT ?? dockerfileArgDefault('PORT');
+  if (port !== undefined) imageEnv.PORT = port;
+  return { ...imageEnv, ...serviceEnvironment(svc, name) };
+}
+
+function appSpec(name: string): AppSpec {
+  const spec = APPS[name];
+  if (!spec) throw new Error(`unknown app ${name}`);
+  return spec;
+}
+
+function without(env: Env, name: string): Env {
+  const copy = { ...env };
+  delete copy[name];
+  return copy;
+}
+
+/** The ConfigError a loader throws for this environment (fails the test when it does not throw). */
+function configErrorOf(load: Loader, env: Env): ConfigError {
+  try {
+    load(env);
+  } catch (error: unknown) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the config loader to throw a ConfigError');
+}
+
+function healthcheckCommand(svc: Record<string, unknown>, name: string): string[] {
+  const healthcheck = mapping(svc.healthcheck, `services.${name}.healthcheck`);
+  const test = healthcheck.test;
+  if (typeof test === 'string') return ['CMD-SHELL', test];
+  return list(test, `services.${name}.healthcheck.test`).map((part) => text(part, `services.${name}.healthcheck.test[]`));
+}
+
+/** depends_on in either form; the list form means condition service_started. */
+function dependsOn(svc: Record<string, unknown>, name: string): Record<string, string> {
+  const raw = svc.depends_on;
+  if (raw === undefined) return {};
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(raw.map((target) => [text(target, `services.${name}.depends_on[]`), 'service_started']));
+  }
+  return Object.fromEntries(
+    Object.entries(mapping(raw, `services.${name}.depends_on`)).map(([target, options]) => [
+      target,
+      text(mapping(options, `services.${name}.depends_on.${target}`).condition ?? 'service_started', 'condition'),
+    ]),
+  );
+}
+
+/** A Compose duration (`40s`, `1m30s`, `500ms`) in milliseconds. */
+function durationMs(value: string): number {
+  const units: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 };
+  let total = 0;
+  let rest = value.trim();
+  while (rest.length > 0) {
+    const match = /^(\d+(?:\.\d+)?)(ms|us|h|m|s)/.exec(rest);
+    if (!match?.[1] || !match[2]) throw new Error(`not a duration: ${value}`);
+    total += Number(match[1]) * (units[match[2]] ?? 0);
+    rest = rest.slice(match[0].length);
+  }
+  return total;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = loadCompose();
+
+  it('defines mongo, redis, the three subgraphs and the gateway', () => {
+    expect(Object.keys(services(compose)).sort()).toEqual(['auth', 'cart', 'gateway', 'mongo', 'posts', 'redis']);
+    expect(service(compose, 'mongo').image).toBe('mongo:7');
+    expect(service(compose, 'redis').image).toBe('redis:7-alpine');
+  });
+
+  it.each(APP_NAMES)('%s builds from deploy/Dockerfile with APP naming a real app directory', (name) => {
+    const svc = service(compose, name);
+    const build = mapping(svc.build, `services.${name}.build`);
+    expect(path.resolve(root, text(build.context ?? '.', 'context'))).toBe(root);
+    expect(build.dockerfile).toBe('deploy/Dockerfile');
+    const args = buildArgs(svc, name);
+    expect(args.APP).toBe(appSpec(name).dir);
+    expect(existsSync(path.join(root, appSpec(name).dir, 'src/main.ts'))).toBe(true);
+  });
+
+  it.each(APP_NAMES)("%s's environment passes the app's real config loader", (name) => {
+    const env = containerEnv(compose, name);
+    const config = appSpec(name).load(env);
+    expect(config.NODE_ENV).toBe('production');
+    // The image keeps each app on its own default port (the build arg PORT agrees with the config).
+    const defaultPort = appSpec(name).load(without(env, 'PORT')).PORT;
+    expect(config.PORT).toBe(defaultPort);
+  });
+
+  it.each(APP_NAMES)('%s: leaving out any one required variable stops the loader, naming it', (name) => {
+    const { load, required } = appSpec(name);
+    const env = containerEnv(compose, name);
+    for (const variable of required) {
+      expect(env[variable]).toBeTruthy();
+      const error = configErrorOf(load, without(env, variable));
+      expect(error.problems.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
+    }
+    // And these are exactly the variables the environment cannot do without.
+    const indispensable = Object.keys(env).filter((variable) => {
+      try {
+        load(without(env, variable));
+        return false;
+      } catch (error: unknown) {
+        if (error instanceof ConfigError) return true;
+        throw error;
+      }
+    });
+    expect(indispensable.sort()).toEqual([...required].sort());
+  });
+
+  it('a missing IDENTITY_SECRET in the auth service is reported by name', () => {
+    const env = without(containerEnv(compose, 'auth'), 'IDENTITY_SECRET');
+    expect(() => loadAuthConfig(env)).toThrow(ConfigError);
+    expect(configErrorOf(loadAuthConfig, env).problems).toEqual([expect.stringMatching(/^IDENTITY_SECRET: is required/)]);
+  });
+
+  it('host variables override the interpolated defaults', () => {
+    const hostile = loadCompose({ JWT_SECRET: 'too-short', PRESET: 'high-scale' });
+    const error = configErrorOf(loadAuthConfig, containerEnv(hostile, 'auth'));
+    expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+    expect(containerEnv(hostile, 'posts').PRESET).toBe('high-scale');
+    expect(loadPostsConfig(containerEnv(hostile, 'posts')).SHUTDOWN_TIMEOUT_MS).toBe(30_000);
+  });
+
+  it('services that must agree on a secret get the same value', () => {
+    const identity = APP_NAMES.map((name) => containerEnv(compose, name).IDENTITY_SECRET);
+    expect(new Set(identity).size).toBe(1);
+    expect(containerEnv(compose, 'gateway').JWT_SECRET).toBe(containerEnv(compose, 'auth').JWT_SECRET);
+  });
+
+  it('gives each subgraph its own database on the mongo service and points it at the redis service', () => {
+    const databases = SUBGRAPH_SERVICES.map((name) => {
+      const env = containerEnv(compose, name);
+      const mongo = new URL(env.MONGO_URL ?? '');
+      expect(mongo.hostname).toBe('mongo');
+      expect(new URL(env.REDIS_URL ?? '').hostname).toBe('redis');
+      return mongo.pathname;
+    });
+    expect(databases.every((database) => database.length > 1)).toBe(true);
+    expect(new Set(databases).size).toBe(SUBGRAPH_SERVICES.length);
+  });
+
+  it("routes the gateway to every subgraph's service name and the port its PORT settles to", () => {
+    const config = loadGatewayConfig(containerEnv(compose, 'gateway'));
+    const overrides = subgraphUrls(config);
+    for (const subgraph of SUBGRAPHS) {
+      const target = overrides[subgraph.name];
+      expect(target).toBeDefined();
+      const url = new URL(target ?? '');
+      const [serviceName] = Object.entries(APPS).find(([, spec]) => spec.dir === `subgraphs/${subgraph.name}`) ?? [];
+      expect(url.hostname).toBe(serviceName);
+      const subgraphPort = appSpec(url.hostname).load(containerEnv(compose, url.hostname)).PORT;
+      expect(url.port).toBe(String(subgraphPort));
+      expect(url.pathname).toBe(new URL(subgraph.url).pathname);
+    }
+  });
+
+  it('every depends_on target exists, has a healthcheck, and is waited for until healthy', () => {
+    const all = services(compose);
+    for (const [name, svc] of Object.entries(all)) {
+      for (const [target, condition] of Object.entries(dependsOn(svc, name))) {
+        const dependency = all[target];
+        expect(dependency).toBeDefined();
+        expect(dependency?.healthcheck).toBeDefined();
+        expect(`${name} -> ${target}: ${condition}`).toBe(`${name} -> ${target}: service_healthy`);
+      }
+    }
+    for (const name of SUBGRAPH_SERVICES) expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis']);
+    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(['auth', 'cart', 'posts']);
+  });
+
+  it('every URL an app is given names a service it depends on', () => {
+    for (const name of APP_NAMES) {
+      const deps = Object.keys(dependsOn(service(compose, name), name));
+      for (const [variable, value] of Object.entries(containerEnv(compose, name))) {
+        if (!variable.endsWith('_URL')) continue;
+        const host = new URL(value).hostname;
+        expect({ [`${name}.${variable}`]: deps.includes(host) ? host : `${host} (not a dependency)` }).toEqual({ [`${name}.${variable}`]: host });
+      }
+    }
+  });
+
+  it.each(APP_NAMES)('%s is probed on /readyz with node itself and drains before being killed', (name) => {
+    const svc = service(compose, name);
+    const command = healthcheckCommand(svc, name);
+    expect(command.slice(0, 2)).toEqual(['CMD', 'node']);
+    expect(command.join(' ')).toContain('/readyz');
+    expect(command.join(' ')).toContain('process.env.PORT');
+    expect(svc.restart).toBe('unless-stopped');
+    const grace = durationMs(text(svc.stop_grace_period, `services.${name}.stop_grace_period`));
+    const env = containerEnv(compose, name);
+    for (const preset of PRESET_NAMES) {
+      const shutdown = appSpec(name).load({ ...without(env, 'SHUTDOWN_TIMEOUT_MS'), PRESET: preset }).SHUTDOWN_TIMEOUT_MS;
+      expect(grace).toBeGreaterThan(shutdown);
+    }
+  });
+
+  it('publishes only the gateway, on 4000', () => {
+    for (const [name, svc] of Object.entries(services(compose))) {
+      if (name === 'gateway') expect(svc.ports).toEqual(['4000:4000']);
+      else expect(svc.ports).toBeUndefined();
+    }
+  });
+
+  it('checks and persists mongo and redis', () => {
+    expect(healthcheckCommand(service(compose, 'mongo'), 'mongo').join(' ')).toContain("db.adminCommand('ping')");
+    expect(healthcheckCommand(service(compose, 'redis'), 'redis')).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(list(service(compose, 'redis').command, 'redis.command').join(' ')).toContain('--appendonly yes');
+    const volumes = mapping(compose.volumes, 'volumes');
+    for (const [name, target] of [['mongo', '/data/db'], ['redis', '/data']] as const) {
+      const mounts = list(service(compose, name).volumes, `${name}.volumes`).map((mount) => text(mount, 'volume'));
+      const mount = mounts.find((entry) => entry.endsWith(`:${target}`));
+      expect(mount).toBeDefined();
+      expect(Object.keys(volumes)).toContain(mount?.split(':')[0]);
+    }
+  });
+});
+
+describe('deploy/Dockerfile', () => {
+  it('exists', () => {
+    expect(existsSync(dockerfilePath)).toBe(true);
+  });
+
+  it('builds from node 20 in every stage, selected by ARG APP', () => {
+    const froms = dockerfile.match(/^FROM\s+\S+/gm) ?? [];
+    expect(froms.length).toBeGreaterThan(1);
+    for (const from of froms) expect(from).toMatch(/^FROM\s+node:20/);
+    expect(dockerfile).toMatch(/^ARG APP\s*$/m);
+    expect(dockerfile).toContain('node scripts/build-app.mjs "$APP"');
+  });
+
+  it('runs the final stage as a non-root user with a healthcheck, stop signal and the bundle as command', () => {
+    // Instructions on one line each: line continuations joined.
+    const instructions = dockerfile.replace(/\\\n\s*/g, ' ');
+    const finalStage = instructions.slice(instructions.lastIndexOf('\nFROM '));
+    const users = finalStage.match(/^USER\s+(\S+)/gm) ?? [];
+    expect(users.length).toBeGreaterThan(0);
+    expect(users[users.length - 1]).not.toMatch(/^USER\s+(root|0)(:|$)/);
+    expect(finalStage).toMatch(/^HEALTHCHECK\s.*CMD\s+\["node",/m);
+    expect(finalStage).toMatch(/^STOPSIGNAL SIGTERM$/m);
+    expect(finalStage).toMatch(/^EXPOSE\s/m);
+    expect(finalStage).toMatch(/^ENV NODE_ENV=production$/m);
+    expect(finalStage).toMatch(/--omit=dev/);
+    expect(finalStage).toMatch(/^CMD .*\$APP_DIR\/dist\/main\.js/m);
+  });
+
+  it("copies the manifest of every workspace named in the root package.json", () => {
+    const pkg = mapping(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')), 'package.json');
+    const workspaces = list(pkg.workspaces, 'workspaces').map((workspace) => text(workspace, 'workspace'));
+    for (const workspace of workspaces) expect(dockerfile).toContain(`${workspace}/package.json`);
+  });
+
+  it('keeps dependencies, bundles, VCS data and secrets out of the build context', () => {
+    const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
+    for (const entry of ['node_modules', 'dist', '.git', '.tools', '.data', '.nx', 'coverage', '.env']) expect(ignored).toContain(entry);
+  });
+
+  it.each(APP_NAMES)('%s has the schema file its bundle reads at run time', (name) => {
+    const dir = appSpec(name).dir;
+    const schema = dir === 'gateway' ? 'schema/supergraph.graphql' : `${dir}/schema.graphql`;
+    expect(existsSync(path.join(root, schema))).toBe(true);
+  });
+});
