@@ -4,8 +4,11 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Typed resolvers for each subgraph, federation-aware (`__resolveReference`, entity references)
  * and mapped to the subgraph's own mongoose documents, so resolvers never see `any`.
  */
+// CODEGEN_OUT_DIR writes the same files under another folder (the freshness test compares them).
+const outDir = process.env.CODEGEN_OUT_DIR ? `${process.env.CODEGEN_OUT_DIR.replace(/\/$/, '')}/` : '';
+
 const subgraph = (name: string, mappers: Record<string, string>, contextType: string) => ({
-  [`subgraphs/${name}/src/__generated__/resolvers-types.ts`]: {
+  [`${outDir}subgraphs/${name}/src/__generated__/resolvers-types.ts`]: {
     schema: `subgraphs/${name}/schema.graphql`,
     plugins: ['typescript', 'typescript-resolvers'],
     config: {
@@ -37,7 +40,7 @@ const all = {
 const only = process.env.CODEGEN_SUBGRAPH;
 const config: CodegenConfig = {
   overwrite: true,
-  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`subgraphs/${only}/`))) : all,
+  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`))) : all,
 };
 
 export default config;
