@@ -9,8 +9,10 @@ const root = path.resolve(import.meta.dirname, '..');
 const lock = path.join(root, 'package-lock.json');
 const marker = path.join(root, 'node_modules/.package-lock.json');
 if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
-  console.log('[dev] installing npm dependencies (npm ci)...');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install`, not `npm ci`: it keeps the lock's versions, and tolerates a registry that lacks
+  // other platforms' optional binaries (the lock then cannot list them, and `npm ci` refuses it).
+  console.log('[dev] installing npm dependencies (npm install)...');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/dev.ts'), ...process.argv.slice(2)], {
