@@ -45,6 +45,9 @@ function launch(options: SpawnServiceOptions, output: string[]): ChildProcess {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // A forgotten stop() must not keep the caller alive forever; the exit hook still kills the child.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) unrefStream(stream);
     trackAttached(child);
     return child;
   }
@@ -113,6 +116,10 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Runnin
   }
   if (child.pid === undefined) throw new Error(`${name}: spawned process has no pid`);
   return { name, url: options.url, port, pid: child.pid, reused: false, stop };
+}
+
+function unrefStream(stream: unknown): void {
+  if (typeof stream === 'object' && stream !== null && 'unref' in stream && typeof stream.unref === 'function') stream.unref();
 }
 
 function safeRead(path: string): string {

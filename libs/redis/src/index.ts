@@ -84,26 +84,26 @@ export async function pingRedis(client: RedisClient): Promise<void> {
 }
 
 /**
- * Closes politely when connected (pending replies arrive first), otherwise at once: a QUIT sent
- * to a server that is down would wait for a reconnect that may never come. Safe to call twice.
+ * Closes politely when connected (pending replies arrive first, bounded by `timeoutMs`),
+ * otherwise at once: a QUIT sent to a server that is down would wait for a reconnect that may
+ * never come. After it, the client sends nothing and schedules no reconnect. Safe to call twice.
  */
 export async function closeRedis(client: RedisClient, timeoutMs = 2_000): Promise<void> {
   if (client.status === 'end') return;
-  if (client.status !== 'ready') {
-    client.disconnect();
-    return;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      client.quit(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('QUIT timed out')), timeoutMs);
+  if (client.status === 'ready') {
+    let timer: NodeJS.Timeout | undefined;
+    const quitted = await Promise.race([
+      client.quit().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
       }),
     ]);
-  } catch {
-    client.disconnect();
-  } finally {
     clearTimeout(timer);
+    if (quitted) return;
   }
+  // Between reconnect attempts ioredis stays "reconnecting" after this, but schedules nothing.
+  client.disconnect();
 }

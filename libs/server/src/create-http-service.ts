@@ -4,6 +4,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@supergraph/logger';
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody, sendError } from './http-errors';
 import { runReadiness, type ReadinessChecks } from './readiness';
+import { withTimeout } from './with-timeout';
 
 /** What a context factory gets for each GraphQL request. */
 export interface RequestInfo {
@@ -161,19 +162,11 @@ export function createHttpService<TContext extends BaseContext>(
     for (const [index, cleanup] of cleanups.entries()) {
       const left = Math.max(deadline - Date.now(), 50);
       const started = Date.now();
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          cleanup(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('cleanup timed out')), left);
-          }),
-        ]);
+        await withTimeout(cleanup(), left, 'cleanup timed out');
         logger.debug({ cleanup: index, ms: Date.now() - started }, 'shutdown cleanup done');
       } catch (error) {
         logger.error({ err: error, cleanup: index }, 'shutdown cleanup failed');
-      } finally {
-        clearTimeout(timer);
       }
     }
     logger.info({ forced }, `${options.name} stopped`);

@@ -3,3 +3,4 @@ export { handleSignals } from './handle-signals';
 export { runReadiness, type ReadinessChecks, type ReadinessReport } from './readiness';
 export { sendError, readBody, BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './http-errors';
 export { formatError } from './format-error';
+export { withTimeout } from './with-timeout';

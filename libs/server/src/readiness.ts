@@ -1,3 +1,5 @@
+import { withTimeout } from './with-timeout';
+
 /** A named dependency check for `/readyz`; it rejects when the dependency does not answer. */
 export type ReadinessChecks = Record<string, () => Promise<unknown>>;
 
@@ -11,20 +13,12 @@ export async function runReadiness(checks: ReadinessChecks, timeoutMs = 2_000): 
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => {
       const started = performance.now();
-      let timer: NodeJS.Timeout | undefined;
       try {
-        await Promise.race([
-          check(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
+        await withTimeout(check(), timeoutMs, `no answer within ${timeoutMs} ms`);
         return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         return [name, { ok: false, error: message, ms: Math.round(performance.now() - started) }] as const;
-      } finally {
-        clearTimeout(timer);
       }
     }),
   );
