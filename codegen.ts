@@ -16,6 +16,8 @@ const subgraph = (name: string, mappers: Record<string, string>, contextType: st
       useIndexSignature: true,
       contextType,
       mappers,
+      // Mapper types are imported as `<Name>Entity`, apart from the generated GraphQL types.
+      mapperTypeSuffix: 'Entity',
       scalars: { DateTime: 'Date' },
       enumsAsTypes: true,
       useTypeImports: true,
@@ -27,13 +29,24 @@ const subgraph = (name: string, mappers: Record<string, string>, contextType: st
 });
 
 const all = {
-  ...subgraph('auth', { User: '../users/model#UserDocument' }, '../context#AuthContext'),
+  ...subgraph('auth', { User: '../users/model#User' }, '../context#AuthContext'),
   ...subgraph(
     'posts',
-    { Post: '../posts/model#PostDocument', User: '../posts/model#UserReference' },
+    { Post: '../posts/model#Post', User: '../posts/model#UserReference' },
     '../context#PostsContext',
   ),
-  ...subgraph('cart', { Product: '../products/model#ProductDocument' }, '../context#CartContext'),
+  ...subgraph(
+    'cart',
+    {
+      Product: '../products/model#Product',
+      Cart: '../carts/model#Cart',
+      CartItem: '../carts/model#CartItemView',
+      Order: '../orders/model#Order',
+      OrderLine: '../orders/model#OrderLineRecord',
+      User: '../carts/model#UserReference',
+    },
+    '../context#CartContext',
+  ),
 };
 
 // `CODEGEN_SUBGRAPH=posts` generates one subgraph's types (its Nx target); unset generates all.

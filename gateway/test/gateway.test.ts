@@ -1,7 +1,6 @@
 import { SignJWT } from 'jose';
 import { signIdentity } from '@supergraph/identity';
 import { errorCodes, graphql, TEST_SECRETS } from '@supergraph/testing';
-import { postModel } from '../../subgraphs/posts/src/posts/model';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 
 let stack: TestStack;
@@ -22,8 +21,11 @@ async function signUp(name: string) {
 describe('a federated query', () => {
   it('joins auth and posts: me.posts and Post.author', async () => {
     const { accessToken, user } = await signUp('Grace');
-    const posts = postModel(stack.subgraphs.posts.connection);
-    const post = await posts.create({ title: 'Hello', body: 'First post', tags: ['intro'], authorId: user.id });
+    const created = await stack.query<{ createPost: { id: string } }>(
+      `mutation { createPost(input: { title: "Hello", body: "First post", tags: ["intro"] }) { id } }`,
+      { token: accessToken },
+    );
+    const post = created.data!.createPost;
 
     const mine = await stack.query(`{ me { name posts(first: 5) { title tags author { id name } } } }`, { token: accessToken });
     expect(mine.errors).toBeUndefined();

@@ -4,6 +4,7 @@ export {
   processVars,
   mongoVars,
   redisVars,
+  cacheVars,
   workerVars,
   identityVars,
   jwtVars,

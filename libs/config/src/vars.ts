@@ -64,6 +64,12 @@ export const jwtVars = {
 
 export { port, int, csv, secret };
 
+/** Redis caching of entities and query results. */
+export const cacheVars = {
+  CACHE_ENTITY_TTL_SECONDS: int(1, 86_400).default(300),
+  CACHE_LIST_TTL_SECONDS: int(1, 86_400).default(60),
+};
+
 /** Everything a subgraph process reads, listening on `defaultPort` unless PORT says otherwise. */
 export function subgraphShape(defaultPort: number) {
   return {
@@ -71,6 +77,7 @@ export function subgraphShape(defaultPort: number) {
     PORT: port.default(defaultPort),
     ...mongoVars,
     ...redisVars,
+    ...cacheVars,
     ...identityVars,
   };
 }

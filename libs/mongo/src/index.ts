@@ -1,5 +1,6 @@
 import mongoose, { type Connection, type ConnectOptions } from 'mongoose';
 import type { Logger } from '@supergraph/logger';
+import type { CommandStartedEvent } from 'mongodb';
 
 /** Settings for {@link createMongoConnection}; the names match the config variables. */
 export interface MongoSettings {
@@ -20,6 +21,8 @@ export function mongoOptions(settings: MongoSettings): ConnectOptions {
     waitQueueTimeoutMS: settings.DB_WAIT_QUEUE_TIMEOUT_MS,
     readPreference: settings.DB_READ_PREFERENCE,
     serverSelectionTimeoutMS: 5_000,
+    // Command events let tests and metrics count what each request costs the database.
+    monitorCommands: true,
     // Models declare their indexes; each service creates them once at boot (see ensureIndexes).
     autoIndex: false,
     autoCreate: false,
@@ -54,4 +57,28 @@ export async function ensureIndexes(connection: Connection): Promise<void> {
     });
     await model.createIndexes();
   }
+}
+
+/** The commands a connection sends, recorded as they start (the driver's command monitoring). */
+export interface CommandWatch {
+  /** Names of the commands sent since the watch started or was reset, e.g. `find`, `aggregate`. */
+  readonly commands: readonly string[];
+  reset(): void;
+  stop(): void;
+}
+
+/** Records the commands `connection` sends, leaving out connection-level ones. */
+export function watchCommands(connection: Connection): CommandWatch {
+  const commands: string[] = [];
+  const ignored = new Set(['hello', 'isMaster', 'ismaster', 'ping', 'endSessions', 'saslStart', 'saslContinue']);
+  const listener = (event: CommandStartedEvent) => {
+    if (!ignored.has(event.commandName)) commands.push(event.commandName);
+  };
+  const client = connection.getClient();
+  client.on('commandStarted', listener);
+  return {
+    commands,
+    reset: () => void commands.splice(0),
+    stop: () => void client.off('commandStarted', listener),
+  };
 }

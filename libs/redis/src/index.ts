@@ -18,6 +18,14 @@ export interface RedisClientOptions {
    * @defaultValue false
    */
   forQueue?: boolean;
+  /**
+   * For caches: commands fail at once while disconnected (no offline queue) and after
+   * `commandTimeoutMs` when Redis is slow, so a cache outage costs a request nothing.
+   * @defaultValue false
+   */
+  failFast?: boolean;
+  /** With `failFast`. @defaultValue 250 ms */
+  commandTimeoutMs?: number;
   /** @defaultValue 5000 ms */
   maxRetryDelayMs?: number;
 }
@@ -36,13 +44,16 @@ export function createRedisClient(
   label: string,
   settings: RedisSettings,
   logger: Logger,
-  { forQueue = false, maxRetryDelayMs = 5_000 }: RedisClientOptions = {},
+  { forQueue = false, failFast = false, commandTimeoutMs = 250, maxRetryDelayMs = 5_000 }: RedisClientOptions = {},
 ): RedisClient {
   if (!/^[\w.-]+$/.test(label)) throw new TypeError(`createRedisClient: invalid label ${JSON.stringify(label)}`);
   const common: RedisOptions = {
     connectionName: label,
     maxRetriesPerRequest: forQueue ? null : 1,
-    enableOfflineQueue: true,
+    enableOfflineQueue: !failFast,
+    ...(failFast ? { commandTimeout: commandTimeoutMs } : {}),
+    // Commands issued in the same tick go out as one pipeline per node (cluster-safe).
+    enableAutoPipelining: !forQueue,
     retryStrategy: (attempt) => retryDelay(attempt, maxRetryDelayMs),
     ...(settings.REDIS_KEY_PREFIX ? { keyPrefix: settings.REDIS_KEY_PREFIX } : {}),
   };
@@ -55,6 +66,8 @@ export function createRedisClient(
       }),
       {
         redisOptions: common,
+        enableOfflineQueue: !failFast,
+        enableAutoPipelining: !forQueue,
         clusterRetryStrategy: (attempt) => retryDelay(attempt, maxRetryDelayMs),
         ...(settings.REDIS_KEY_PREFIX ? { keyPrefix: settings.REDIS_KEY_PREFIX } : {}),
       },

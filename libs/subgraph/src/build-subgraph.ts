@@ -1,5 +1,6 @@
 import type { BaseContext } from '@apollo/server';
 import type { Connection } from 'mongoose';
+import { createCache, type Cache } from '@supergraph/cache';
 import type { Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
 import { createMongoConnection, ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
@@ -18,7 +19,10 @@ export interface BaseRequestContext {
 /** Long-lived dependencies handed to a subgraph's setup. */
 export interface SubgraphDeps {
   connection: Connection;
+  /** For state that must not be lost to a blip (sessions, counters): commands wait for a reconnect. */
   redis: RedisClient;
+  /** The subgraph's read-through cache; fails open when Redis is down. */
+  cache: Cache;
   logger: Logger;
 }
 
@@ -38,10 +42,14 @@ export type SubgraphSettings = MongoSettings &
     NODE_ENV: 'development' | 'test' | 'production';
     IDENTITY_SECRET: string;
     SHUTDOWN_TIMEOUT_MS: number;
+    CACHE_ENTITY_TTL_SECONDS: number;
+    CACHE_LIST_TTL_SECONDS: number;
   };
 
 export interface BuiltSubgraph extends SubgraphDeps {
   service: HttpService;
+  /** The client behind `cache` (tests watch it). */
+  cacheRedis: RedisClient;
 }
 
 /**
@@ -55,7 +63,15 @@ export async function buildSubgraph<TContext extends BaseContext>(
 ): Promise<BuiltSubgraph> {
   const connection = await createMongoConnection(settings, logger);
   const redis = createRedisClient(definition.name, settings, logger);
-  const deps = { connection, redis, logger };
+  const cacheRedis = createRedisClient(`${definition.name}-cache`, settings, logger, { failFast: true });
+  const cache = createCache({
+    redis: cacheRedis,
+    namespace: definition.name,
+    logger,
+    entityTtlSeconds: settings.CACHE_ENTITY_TTL_SECONDS,
+    listTtlSeconds: settings.CACHE_LIST_TTL_SECONDS,
+  });
+  const deps = { connection, redis, cache, logger };
   const { resolvers, context } = definition.setup(deps);
   await ensureIndexes(connection);
   const apollo = buildSubgraphApollo<TContext>({
@@ -71,9 +87,9 @@ export async function buildSubgraph<TContext extends BaseContext>(
     logger,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
-    onShutdown: [() => closeRedis(redis), () => connection.close()],
+    onShutdown: [() => closeRedis(redis), () => closeRedis(cacheRedis), () => connection.close()],
     context: async ({ request, requestId, logger: requestLogger }) =>
       context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET) }),
   });
-  return { ...deps, service };
+  return { ...deps, cacheRedis, service };
 }

@@ -12,4 +12,5 @@ export {
 export { runSubgraph } from './run-subgraph';
 export { errors, type ErrorCode } from './errors';
 export { pageSize, MAX_PAGE_SIZE } from './page-size';
-export { createByIdLoader } from './load-by-ids';
+export { createCachedByIdLoader, type ByIdLoaderOptions } from './load-by-ids';
+export { parseInput } from './parse-input';

@@ -23,7 +23,7 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext
   return {
     name: 'auth',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection, redis, logger }) {
+    setup({ connection, redis, cache, logger }) {
       const users = userModel(connection);
       const services = {
         sessions: createSessionService({
@@ -36,7 +36,7 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext
       };
       return {
         resolvers,
-        context: (base) => ({ ...base, sessionUserIds: new Set(), loaders: createAuthLoaders(users), services }),
+        context: (base) => ({ ...base, sessionUserIds: new Set(), loaders: createAuthLoaders(users, cache), services }),
       };
     },
   };

@@ -1,8 +1,14 @@
-import type DataLoader from 'dataloader';
 import type { BaseRequestContext } from '@supergraph/subgraph';
-import type { ProductDocument } from './products/model';
+import type DataLoader from 'dataloader';
+import type { CartService } from './carts/service';
+import type { Order } from './orders/model';
+import type { OrderStore } from './orders/store';
+import type { Product } from './products/model';
+import type { ProductStore } from './products/store';
 
 /** Per-request context of the cart subgraph. */
 export interface CartContext extends BaseRequestContext {
-  loaders: { productById: DataLoader<string, ProductDocument | null> };
+  loaders: { productById: DataLoader<string, Product | null> };
+  stores: { products: ProductStore; orders: OrderStore };
+  services: { carts: CartService; checkout: (identity: BaseRequestContext['identity'], idempotencyKey: string) => Promise<Order> };
 }

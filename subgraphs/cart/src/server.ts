@@ -1,24 +1,49 @@
 import path from 'node:path';
 import type { Logger } from '@supergraph/logger';
-import { buildSubgraph, createByIdLoader, type BuiltSubgraph, type SubgraphDefinition } from '@supergraph/subgraph';
+import {
+  buildSubgraph,
+  createCachedByIdLoader,
+  DateTimeScalar,
+  type BuiltSubgraph,
+  type SubgraphDefinition,
+} from '@supergraph/subgraph';
 import type { Resolvers } from './__generated__/resolvers-types';
+import { cartModel } from './carts/model';
+import { createCartService } from './carts/service';
 import type { CartConfig } from './config';
 import type { CartContext } from './context';
-import { productModel } from './products/model';
-import { productResolvers } from './products/resolvers';
+import { createCheckout } from './orders/checkout';
+import { orderModel } from './orders/model';
+import { createOrderStore } from './orders/store';
+import { productModel, toProduct } from './products/model';
+import { createProductStore } from './products/store';
+import { cartResolvers } from './resolvers';
+import { stockMovementModel } from './stock/model';
+import { createStockLedger } from './stock/stock-ledger';
 
-const resolvers: Resolvers = { ...productResolvers };
+const resolvers: Resolvers = { DateTime: DateTimeScalar, ...cartResolvers };
 
-/** The cart subgraph: products (carts, orders and checkout build on them). */
+/** The cart subgraph: products and their stock, carts, orders and checkout. */
 export function cartSubgraph(_config: CartConfig): SubgraphDefinition<CartContext> {
   return {
     name: 'cart',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection }) {
+    setup({ connection, cache }) {
       const products = productModel(connection);
+      const carts = cartModel(connection);
+      const orders = orderModel(connection);
+      const ledger = createStockLedger(stockMovementModel(connection), products);
+      const cartService = createCartService(carts, cache);
+      const checkout = createCheckout({ orders, carts, products, ledger, cartService, cache });
+      const stores = { products: createProductStore(products, cache), orders: createOrderStore(orders, cache) };
       return {
         resolvers,
-        context: (base) => ({ ...base, loaders: { productById: createByIdLoader(products) } }),
+        context: (base) => ({
+          ...base,
+          stores,
+          services: { carts: cartService, checkout },
+          loaders: { productById: createCachedByIdLoader({ model: products, cache, kind: 'product', toEntity: toProduct }) },
+        }),
       };
     },
   };

@@ -1,9 +1,11 @@
-import type DataLoader from 'dataloader';
 import type { BaseRequestContext } from '@supergraph/subgraph';
-import type { PostDocument, PostModel } from './posts/model';
+import type { PostLoaders } from './posts/loaders';
+import type { PostService } from './posts/service';
+import type { PostStore } from './posts/store';
 
 /** Per-request context of the posts subgraph. */
 export interface PostsContext extends BaseRequestContext {
-  loaders: { postById: DataLoader<string, PostDocument | null> };
-  models: { posts: PostModel };
+  loaders: PostLoaders;
+  store: PostStore;
+  services: { posts: PostService };
 }

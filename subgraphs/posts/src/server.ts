@@ -1,30 +1,29 @@
 import path from 'node:path';
 import type { Logger } from '@supergraph/logger';
-import {
-  buildSubgraph,
-  createByIdLoader,
-  DateTimeScalar,
-  type BuiltSubgraph,
-  type SubgraphDefinition,
-} from '@supergraph/subgraph';
+import { buildSubgraph, DateTimeScalar, type BuiltSubgraph, type SubgraphDefinition } from '@supergraph/subgraph';
 import type { Resolvers } from './__generated__/resolvers-types';
 import type { PostsConfig } from './config';
 import type { PostsContext } from './context';
+import { createPostLoaders } from './posts/loaders';
 import { postModel } from './posts/model';
 import { postResolvers } from './posts/resolvers';
+import { createPostService } from './posts/service';
+import { createPostStore } from './posts/store';
 
 const resolvers: Resolvers = { DateTime: DateTimeScalar, ...postResolvers };
 
-/** The posts subgraph: posts, and each user's posts. */
+/** The posts subgraph: posts, the feed, tags, and each user's posts. */
 export function postsSubgraph(_config: PostsConfig): SubgraphDefinition<PostsContext> {
   return {
     name: 'posts',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection }) {
+    setup({ connection, cache }) {
       const posts = postModel(connection);
+      const store = createPostStore(posts, cache);
+      const services = { posts: createPostService(posts, cache) };
       return {
         resolvers,
-        context: (base) => ({ ...base, loaders: { postById: createByIdLoader(posts) }, models: { posts } }),
+        context: (base) => ({ ...base, store, services, loaders: createPostLoaders(store) }),
       };
     },
   };

@@ -5,7 +5,7 @@ import type { Session } from './service';
 /** The payload's user is the caller from now on, so it may see its own private fields. */
 function signedIn(context: AuthContext) {
   return (session: Session): Session => {
-    context.sessionUserIds.add(session.user.id as string);
+    context.sessionUserIds.add(session.user.id);
     return session;
   };
 }

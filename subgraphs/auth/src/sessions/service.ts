@@ -1,7 +1,8 @@
 import { signAccessToken, type AccessTokenSettings } from '@supergraph/identity';
 import { errors } from '@supergraph/subgraph';
 import type { Logger } from '@supergraph/logger';
-import type { UserDocument, UserModel } from '../users/model';
+import { toUser, type User, type UserModel, type UserRecord } from '../users/model';
+import type { Types } from 'mongoose';
 import type { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import type { RefreshTokens } from './refresh-tokens';
@@ -16,7 +17,7 @@ export interface Session {
   expiresIn: number;
   refreshToken: string;
   tokenType: 'Bearer';
-  user: UserDocument;
+  user: User;
 }
 
 export interface SessionService {
@@ -42,7 +43,7 @@ export function createSessionService(deps: {
 }): SessionService {
   const { users, refreshTokens, throttle, settings } = deps;
 
-  const issue = async (user: UserDocument, started?: { sessionId: string; refreshToken: string }): Promise<Session> => {
+  const issue = async (user: User, started?: { sessionId: string; refreshToken: string }): Promise<Session> => {
     const session = started ?? (await refreshTokens.start(user.id));
     const accessToken = await signAccessToken(
       { userId: user.id, roles: [...user.roles], sessionId: session.sessionId },
@@ -64,8 +65,8 @@ export function createSessionService(deps: {
       const passwordHash = await hashPassword(password);
       try {
         // The unique index decides races: of two registrations with one email, one insert fails.
-        const user = await users.create({ email, name, passwordHash, roles: ['user'], emailVerified: false });
-        return await issue(user);
+        const created = await users.create({ email, name, passwordHash, roles: ['user'], emailVerified: false });
+        return await issue(toUser(created.toObject()));
       } catch (error) {
         if (isDuplicateKey(error)) throw errors.conflict('An account with this email already exists.', { field: 'email' });
         throw error;
@@ -76,7 +77,7 @@ export function createSessionService(deps: {
       const { email, password } = parseInput(loginInput, input);
       const wait = await throttle.retryAfter(email, clientIp);
       if (wait > 0) throw errors.rateLimited(`Too many failed logins. Try again in ${wait} seconds.`, wait);
-      const user = await users.findOne({ email });
+      const user = (await users.findOne({ email }).lean()) as (UserRecord & { _id: Types.ObjectId }) | null;
       const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
       if (!user || !ok) {
         const blockedFor = await throttle.recordFailure(email, clientIp);
@@ -86,7 +87,7 @@ export function createSessionService(deps: {
         throw errors.unauthenticated(INVALID_LOGIN);
       }
       await throttle.recordSuccess(email);
-      return issue(user);
+      return issue(toUser(user));
     },
 
     async refresh(refreshToken) {
@@ -100,9 +101,9 @@ export function createSessionService(deps: {
       if (result.status !== 'OK') {
         throw errors.unauthenticated('The refresh token is not valid.', { reason: `REFRESH_TOKEN_${result.status}` });
       }
-      const user = await users.findById(result.userId);
+      const user = (await users.findById(result.userId).lean()) as (UserRecord & { _id: Types.ObjectId }) | null;
       if (!user) throw errors.unauthenticated('The refresh token is not valid.', { reason: 'USER_GONE' });
-      return issue(user, { sessionId: result.sessionId, refreshToken: result.refreshToken });
+      return issue(toUser(user), { sessionId: result.sessionId, refreshToken: result.refreshToken });
     },
 
     logout: (refreshToken) => refreshTokens.revoke(refreshToken),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { errors } from '@supergraph/subgraph';
+import { parseInput } from '@supergraph/subgraph';
 
 const email = z
   .string()
@@ -30,10 +30,4 @@ export const loginInput = z.object({
   password: z.string().max(128, 'must be at most 128 characters'),
 });
 
-/** Parses input or throws BAD_USER_INPUT listing every invalid field. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
-  throw errors.badInput(`Invalid input: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, { fields });
-}
+export { parseInput };

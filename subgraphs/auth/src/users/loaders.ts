@@ -1,12 +1,13 @@
+import type { Cache } from '@supergraph/cache';
+import { createCachedByIdLoader } from '@supergraph/subgraph';
 import type DataLoader from 'dataloader';
-import { createByIdLoader } from '@supergraph/subgraph';
-import type { UserDocument, UserModel } from './model';
+import { toUser, type User, type UserModel } from './model';
 
 export interface AuthLoaders {
-  /** Users by id, batched per request; null for an unknown or malformed id. */
-  userById: DataLoader<string, UserDocument | null>;
+  /** Users by id, batched per request and cached; null for an unknown or malformed id. */
+  userById: DataLoader<string, User | null>;
 }
 
-export function createAuthLoaders(users: UserModel): AuthLoaders {
-  return { userById: createByIdLoader(users) };
+export function createAuthLoaders(users: UserModel, cache: Cache): AuthLoaders {
+  return { userById: createCachedByIdLoader({ model: users, cache, kind: 'user', toEntity: toUser }) };
 }

@@ -1,4 +1,4 @@
-import { Schema, type Connection, type HydratedDocument, type Model } from 'mongoose';
+import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
 
 /** A stored user. `email` is kept lower-cased and trimmed, so the unique index is case-blind. */
 export interface UserRecord {
@@ -13,6 +13,27 @@ export interface UserRecord {
 
 export type UserDocument = HydratedDocument<UserRecord>;
 export type UserModel = Model<UserRecord>;
+
+/** A user as resolvers and the cache see it: no password hash, ever. */
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  roles: string[];
+  emailVerified: boolean;
+  createdAt: Date;
+}
+
+export function toUser(record: UserRecord & { _id: Types.ObjectId }): User {
+  return {
+    id: String(record._id),
+    email: record.email,
+    name: record.name,
+    roles: [...record.roles],
+    emailVerified: record.emailVerified,
+    createdAt: record.createdAt,
+  };
+}
 
 const userSchema = new Schema<UserRecord>(
   {

@@ -1,3 +1,4 @@
+import { cacheControlFromInfo } from '@apollo/cache-control-types';
 import type { Resolvers } from '../__generated__/resolvers-types';
 
 export const userResolvers: Resolvers = {
@@ -6,12 +7,15 @@ export const userResolvers: Resolvers = {
     user: (_, { id }, { loaders }) => loaders.userById.load(id),
   },
   User: {
-    __resolveReference: ({ id }, { loaders }) => loaders.userById.load(id),
-    id: (user) => user.id as string,
-    email: (user, _, { identity, sessionUserIds }) =>
-      identity.userId === user.id || sessionUserIds.has(user.id as string) || identity.roles.includes('admin')
-        ? user.email
-        : null,
-    createdAt: (user) => user.createdAt,
+    __resolveReference: ({ id }, { loaders }, info) => {
+      // Entities fetched through `_entities` get no hint from the schema: give them their type's.
+      cacheControlFromInfo(info).setCacheHint({ maxAge: 60 });
+      return loaders.userById.load(id);
+    },
+    email: (user, _, { identity, sessionUserIds }, info) => {
+      // Private to its owner: never let a shared cache keep a response that shows it.
+      cacheControlFromInfo(info).setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
+      return identity.userId === user.id || sessionUserIds.has(user.id) || identity.roles.includes('admin') ? user.email : null;
+    },
   },
 };

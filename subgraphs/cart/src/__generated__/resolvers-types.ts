@@ -1,5 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
-import type { ProductDocument } from '../products/model';
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { Product as ProductEntity } from '../products/model';
+import type { Cart as CartEntity, CartItemView as CartItemViewEntity, UserReference as UserReferenceEntity } from '../carts/model';
+import type { Order as OrderEntity, OrderLineRecord as OrderLineRecordEntity } from '../orders/model';
 import type { CartContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -11,8 +13,98 @@ export type Scalars = {
   Boolean: { input: boolean; output: boolean; }
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
+  /** An ISO-8601 date-time in UTC, e.g. `2026-11-21T08:00:00.000Z`. */
+  DateTime: { input: Date; output: Date; }
   _FieldSet: { input: unknown; output: unknown; }
 };
+
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
+/** A user's cart. Only its owner can see or change it. */
+export type Cart = {
+  __typename?: 'Cart';
+  /** The currency of every item; null while the cart is empty. */
+  currency: Maybe<Scalars['String']['output']>;
+  /** Number of units across all lines. */
+  itemCount: Scalars['Int']['output'];
+  items: Array<CartItem>;
+  /** Sum of the lines at current prices, in `currency`. */
+  subtotalCents: Scalars['Int']['output'];
+};
+
+export type CartItem = {
+  __typename?: 'CartItem';
+  /** `quantity` times the product's current price. */
+  lineTotalCents: Scalars['Int']['output'];
+  product: Product;
+  quantity: Scalars['Int']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Adds units of a product to the signed-in user's cart (1 to 99 per line, at most 50 lines). */
+  addToCart: Cart;
+  /**
+   * Buys what is in the cart: takes the stock, records the order at today's prices, empties the
+   * cart. Repeating it with the same key returns the same order and takes nothing twice. When a
+   * product has too little stock it fails with CONFLICT (reason INSUFFICIENT_STOCK), takes
+   * nothing and leaves the cart as it was.
+   */
+  checkout: Order;
+  clearCart: Cart;
+  removeFromCart: Cart;
+  /** Sets a line's quantity; 0 removes the line. */
+  setCartItemQuantity: Cart;
+};
+
+
+export type MutationAddToCartArgs = {
+  productId: Scalars['ID']['input'];
+  quantity?: Scalars['Int']['input'];
+};
+
+
+export type MutationCheckoutArgs = {
+  idempotencyKey: Scalars['String']['input'];
+};
+
+
+export type MutationRemoveFromCartArgs = {
+  productId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetCartItemQuantityArgs = {
+  productId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
+};
+
+/** What a checkout bought. Only its owner can see it. */
+export type Order = {
+  __typename?: 'Order';
+  createdAt: Scalars['DateTime']['output'];
+  currency: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  lines: Array<OrderLine>;
+  status: OrderStatus;
+  totalCents: Scalars['Int']['output'];
+};
+
+/** One line of an order, with the price it was bought at. */
+export type OrderLine = {
+  __typename?: 'OrderLine';
+  lineTotalCents: Scalars['Int']['output'];
+  product: Product;
+  /** The product's name when it was bought. */
+  productName: Scalars['String']['output'];
+  quantity: Scalars['Int']['output'];
+  unitPriceCents: Scalars['Int']['output'];
+};
+
+export type OrderStatus =
+  | 'PLACED';
 
 /** Something for sale. Owned by the cart subgraph. */
 export type Product = {
@@ -24,17 +116,43 @@ export type Product = {
   name: Scalars['String']['output'];
   /** Price in the smallest unit of `currency` (cents), so no rounding ever happens. */
   priceCents: Scalars['Int']['output'];
+  /** Units left to sell. */
   stock: Scalars['Int']['output'];
 };
 
 export type Query = {
   __typename?: 'Query';
   product: Maybe<Product>;
+  /**
+   * Products in catalogue order. For the next page, pass the last product's id as `after`.
+   * `first` is 1 to 100.
+   */
+  products: Array<Product>;
 };
 
 
 export type QueryProductArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryProductsArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type User = {
+  __typename?: 'User';
+  /** The user's cart. FORBIDDEN for anyone but the user. */
+  cart: Cart;
+  id: Scalars['ID']['output'];
+  /** The user's orders, newest first. FORBIDDEN for anyone but the user. `first` is 1 to 100. */
+  orders: Array<Order>;
+};
+
+
+export type UserOrdersArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -118,36 +236,111 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Order: Order;
   Product: Product;
+  User: User;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Order:
+    ( { __typename: 'Order' }
+    & GraphQLRecursivePick<FederationTypes['Order'], {"id":true}> );
   Product:
     ( { __typename: 'Product' }
     & GraphQLRecursivePick<FederationTypes['Product'], {"id":true}> );
+  User:
+    ( { __typename: 'User' }
+    & GraphQLRecursivePick<FederationTypes['User'], {"id":true}> );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  Product: ResolverTypeWrapper<ProductDocument>;
+  CacheControlScope: CacheControlScope;
+  Cart: ResolverTypeWrapper<CartEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CartItem: ResolverTypeWrapper<CartItemViewEntity>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Order: ResolverTypeWrapper<OrderEntity>;
+  OrderLine: ResolverTypeWrapper<OrderLineRecordEntity>;
+  OrderStatus: OrderStatus;
+  Product: ResolverTypeWrapper<ProductEntity>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  User: ResolverTypeWrapper<UserReferenceEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  Product: ProductDocument;
+  Cart: CartEntity;
   String: Scalars['String']['output'];
+  CartItem: CartItemViewEntity;
+  DateTime: Scalars['DateTime']['output'];
+  Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
+  Order: OrderEntity;
+  OrderLine: OrderLineRecordEntity;
+  Product: ProductEntity;
   Query: Record<PropertyKey, never>;
+  User: UserReferenceEntity;
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
+}>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = CartContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = ResolversObject<{
+  currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  itemCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  items?: Resolver<Array<ResolversTypes['CartItem']>, ParentType, ContextType>;
+  subtotalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type CartItemResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartItem'] = ResolversParentTypes['CartItem']> = ResolversObject<{
+  lineTotalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
+  checkout?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'idempotencyKey'>>;
+  clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
+  setCartItemQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartItemQuantityArgs, 'productId' | 'quantity'>>;
+}>;
+
+export type OrderResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Order']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['OrderLine']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
+  totalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type OrderLineResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = ResolversObject<{
+  lineTotalCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
+  productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitPriceCents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type ProductResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product'], FederationReferenceType extends FederationReferenceTypes['Product'] = FederationReferenceTypes['Product']> = ResolversObject<{
@@ -162,10 +355,28 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
+  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+}>;
+
+export type UserResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  orders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = CartContext> = ResolversObject<{
+  Cart?: CartResolvers<ContextType>;
+  CartItem?: CartItemResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Mutation?: MutationResolvers<ContextType>;
+  Order?: OrderResolvers<ContextType>;
+  OrderLine?: OrderLineResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = CartContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,21 +1,52 @@
-import { Schema, type Connection, type HydratedDocument, type Model } from 'mongoose';
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-/** A stored post. `authorId` is the auth subgraph's User id; no other subgraph's data is copied. */
+/**
+ * A stored post. `authorId` is the auth subgraph's User id. `authorSeq` numbers an author's
+ * posts 1, 2, 3... with no gaps (a unique index assigns them, atomically on MongoDB and on
+ * FerretDB alike): it lets one query fetch the newest posts of many authors at once. A deleted
+ * post keeps its number and is only marked, so the numbering stays dense.
+ */
 export interface PostRecord {
   title: string;
   body: string;
   tags: string[];
   authorId: string;
+  authorSeq: number;
+  deletedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type PostDocument = HydratedDocument<PostRecord>;
 export type PostModel = Model<PostRecord>;
+
+/** A post as resolvers and the cache see it: plain data, no mongoose document. */
+export interface Post {
+  id: string;
+  title: string;
+  body: string;
+  tags: string[];
+  authorId: string;
+  authorSeq: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 /** How the posts subgraph holds a User it does not own: by key only. */
 export interface UserReference {
   id: string;
+}
+
+export function toPost(record: PostRecord & { _id: Types.ObjectId }): Post {
+  return {
+    id: String(record._id),
+    title: record.title,
+    body: record.body,
+    tags: [...record.tags],
+    authorId: record.authorId,
+    authorSeq: record.authorSeq,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
 }
 
 const postSchema = new Schema<PostRecord>(
@@ -24,11 +55,15 @@ const postSchema = new Schema<PostRecord>(
     body: { type: String, required: true, maxlength: 20_000 },
     tags: { type: [String], default: () => [] },
     authorId: { type: String, required: true },
+    authorSeq: { type: Number, required: true },
+    deletedAt: { type: Date, default: null },
   },
   { timestamps: true, collection: 'posts', strict: 'throw' },
 );
-// Serves a user's posts newest first, with _id as the tie-breaker for a stable order.
-postSchema.index({ authorId: 1, createdAt: -1, _id: -1 }, { name: 'author_recent' });
+postSchema.index({ authorId: 1, authorSeq: 1 }, { unique: true, name: 'author_seq_unique' });
+// The feed and tag lists: newest first, _id breaking ties, for a stable order.
+postSchema.index({ createdAt: -1, _id: -1 }, { name: 'recent' });
+postSchema.index({ tags: 1, createdAt: -1, _id: -1 }, { name: 'tag_recent' });
 
 export function postModel(connection: Connection): PostModel {
   return (connection.models.Post as PostModel | undefined) ?? connection.model<PostRecord>('Post', postSchema);

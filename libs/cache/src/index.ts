@@ -1,0 +1,3 @@
+export { createCache, type Cache, type CacheOptions, type CacheStats, type ListRequest } from './create-cache';
+export { encode, decode } from './codec';
+export { readGenerations, bumpGenerations } from './generations';

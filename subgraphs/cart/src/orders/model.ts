@@ -1,0 +1,79 @@
+import { Schema, type Connection, type Model, type Types } from 'mongoose';
+
+export interface OrderLineRecord {
+  productId: string;
+  productName: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/**
+ * An order. It is written `pending` before any stock is taken, under a unique
+ * (userId, idempotencyKey) index, so one key can only ever make one order; it becomes `placed`
+ * once every line's stock is taken, or `failed` (with every unit given back) when one cannot be.
+ */
+export interface OrderRecord {
+  userId: string;
+  idempotencyKey: string;
+  status: 'pending' | 'placed' | 'failed';
+  failure: { reason: string; productId: string } | null;
+  lines: OrderLineRecord[];
+  totalCents: number;
+  currency: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type OrderModel = Model<OrderRecord>;
+
+/** An order as resolvers and the cache see it. */
+export interface Order {
+  id: string;
+  userId: string;
+  status: 'PLACED';
+  lines: OrderLineRecord[];
+  totalCents: number;
+  currency: string;
+  createdAt: Date;
+}
+
+export function toOrder(record: OrderRecord & { _id: Types.ObjectId }): Order {
+  return {
+    id: String(record._id),
+    userId: record.userId,
+    status: 'PLACED',
+    lines: record.lines.map((line) => ({ ...line })),
+    totalCents: record.totalCents,
+    currency: record.currency,
+    createdAt: record.createdAt,
+  };
+}
+
+const orderSchema = new Schema<OrderRecord>(
+  {
+    userId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true, maxlength: 128 },
+    status: { type: String, required: true, enum: ['pending', 'placed', 'failed'] },
+    failure: { type: new Schema({ reason: String, productId: String }, { _id: false }), default: null },
+    lines: [
+      new Schema<OrderLineRecord>(
+        {
+          productId: { type: String, required: true },
+          productName: { type: String, required: true },
+          quantity: { type: Number, required: true, min: 1 },
+          unitPriceCents: { type: Number, required: true, min: 0 },
+        },
+        { _id: false },
+      ),
+    ],
+    totalCents: { type: Number, required: true, min: 0 },
+    currency: { type: String, required: true },
+  },
+  { collection: 'orders', timestamps: true, strict: 'throw' },
+);
+orderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true, name: 'user_key_unique' });
+orderSchema.index({ userId: 1, status: 1, createdAt: -1, _id: -1 }, { name: 'user_recent' });
+
+export function orderModel(connection: Connection): OrderModel {
+  return (connection.models.Order as OrderModel | undefined) ?? connection.model<OrderRecord>('Order', orderSchema);
+}

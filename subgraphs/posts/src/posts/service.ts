@@ -1,0 +1,82 @@
+import type { Cache } from '@supergraph/cache';
+import type { Identity } from '@supergraph/identity';
+import { errors, parseInput } from '@supergraph/subgraph';
+import { isValidObjectId, type Types } from 'mongoose';
+import { toPost, type Post, type PostModel, type PostRecord } from './model';
+import { families } from './store';
+import { createPostInput, updatePostInput } from './validation';
+
+/** The rules of posts: who may write what, and what each write invalidates. */
+export interface PostService {
+  create(identity: Identity, input: unknown): Promise<Post>;
+  update(identity: Identity, id: string, input: unknown): Promise<Post>;
+  remove(identity: Identity, id: string): Promise<string>;
+}
+
+const MAX_SEQ_ATTEMPTS = 20;
+
+function signedIn(identity: Identity): string {
+  if (!identity.userId) throw errors.unauthenticated('Sign in to write posts.');
+  return identity.userId;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+export function createPostService(posts: PostModel, cache: Cache): PostService {
+  /** The live post, read from MongoDB (never the cache: a write decides on fresh data). */
+  const ownPost = async (identity: Identity, id: string) => {
+    const userId = signedIn(identity);
+    const found = isValidObjectId(id) ? ((await posts.findOne({ _id: id, deletedAt: null }).lean()) as (PostRecord & { _id: Types.ObjectId }) | null) : null;
+    if (!found) throw errors.notFound('No post with this id.', { id });
+    if (found.authorId !== userId) throw errors.forbidden('Only the author can change this post.');
+    return found;
+  };
+
+  return {
+    async create(identity, input) {
+      const authorId = signedIn(identity);
+      const { title, body, tags } = parseInput(createPostInput, input);
+      for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt += 1) {
+        // The next number is the count of the author's posts (deleted ones keep theirs) plus one;
+        // the unique index turns a race for it into a retry.
+        const authorSeq = (await posts.countDocuments({ authorId })) + 1;
+        try {
+          const created = await posts.create({ title, body, tags, authorId, authorSeq, deletedAt: null });
+          await cache.invalidate([families.feed, families.author(authorId), ...tags.map(families.tag)].map(cache.listKey));
+          return toPost(created.toObject());
+        } catch (error) {
+          if (!isDuplicateKey(error)) throw error;
+        }
+      }
+      throw errors.conflict('Too many posts at once: try again.');
+    },
+
+    async update(identity, id, input) {
+      const changes = parseInput(updatePostInput, input);
+      const existing = await ownPost(identity, id);
+      const set: Partial<PostRecord> = {};
+      if (changes.title != null) set.title = changes.title;
+      if (changes.body != null) set.body = changes.body;
+      if (changes.tags != null) set.tags = changes.tags;
+      const updated = (await posts.findOneAndUpdate({ _id: existing._id, deletedAt: null }, { $set: set }, { returnDocument: 'after' }).lean()) as
+        | (PostRecord & { _id: Types.ObjectId })
+        | null;
+      if (!updated) throw errors.notFound('No post with this id.', { id });
+      const touchedTags = changes.tags ? [...new Set([...existing.tags, ...changes.tags])] : [];
+      await cache.invalidate([cache.entityKey('post', id), ...touchedTags.map((tag) => cache.listKey(families.tag(tag)))]);
+      return toPost(updated);
+    },
+
+    async remove(identity, id) {
+      const existing = await ownPost(identity, id);
+      await posts.updateOne({ _id: existing._id }, { $set: { deletedAt: new Date() } });
+      await cache.invalidate([
+        cache.entityKey('post', id),
+        ...[families.feed, families.author(existing.authorId), ...existing.tags.map(families.tag)].map(cache.listKey),
+      ]);
+      return id;
+    },
+  };
+}
