@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@supergraph/logger';
+import { watchCommands } from '@supergraph/mongo';
 import type { HttpService } from '@supergraph/server';
 import type { BuiltSubgraph } from '@supergraph/subgraph';
 import { graphql, testEnv, type GraphQLCallOptions } from '@supergraph/testing';
@@ -11,6 +12,7 @@ import { loadCartConfig } from '../../subgraphs/cart/src/config';
 import { buildCartSubgraph } from '../../subgraphs/cart/src/server';
 import { loadPostsConfig } from '../../subgraphs/posts/src/config';
 import { buildPostsSubgraph } from '../../subgraphs/posts/src/server';
+import { startOwnRedis, type OwnRedis } from './own-redis';
 
 /** The whole supergraph, in this process, on free ports, against the test servers. */
 export interface TestStack {
@@ -18,6 +20,10 @@ export interface TestStack {
   subgraphUrls: { auth: string; posts: string; cart: string };
   subgraphs: { auth: BuiltSubgraph; posts: BuiltSubgraph; cart: BuiltSubgraph };
   gateway: HttpService;
+  /** The stack's own Redis, when started with `{ ownRedis: true }`. */
+  redis?: OwnRedis;
+  /** Records the MongoDB commands each subgraph sends from now on. */
+  watch(): StackWatch;
   /** Runs an operation through the gateway. */
   query<TData = Record<string, unknown>>(query: string, options?: GraphQLCallOptions): ReturnType<typeof graphql<TData>>;
   stop(): Promise<void>;
@@ -26,8 +32,24 @@ export interface TestStack {
 const silent = (service: string) => createLogger({ service, level: 'silent' });
 const urlOf = (address: AddressInfo) => `http://127.0.0.1:${address.port}/graphql`;
 
+/** MongoDB commands per subgraph since the watch started. */
+export interface StackWatch {
+  auth: readonly string[];
+  posts: readonly string[];
+  cart: readonly string[];
+  reset(): void;
+  stop(): void;
+}
+
+export interface StackOptions {
+  /** Run on a Redis of the stack's own, which the test may stop, start or flush. */
+  ownRedis?: boolean;
+}
+
 /** Starts the three subgraphs and the gateway; env overrides apply to every service. */
-export async function startTestStack(overrides: Record<string, string> = {}): Promise<TestStack> {
+export async function startTestStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<TestStack> {
+  const redis = options.ownRedis ? await startOwnRedis() : undefined;
+  if (redis) overrides = { ...overrides, REDIS_URL: redis.url };
   const [auth, posts, cart] = await Promise.all([
     buildAuthSubgraph(loadAuthConfig(testEnv('auth', overrides)), silent('auth')),
     buildPostsSubgraph(loadPostsConfig(testEnv('posts', overrides)), silent('posts')),
@@ -49,6 +71,17 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
     subgraphUrls,
     subgraphs: { auth, posts, cart },
     gateway,
+    ...(redis ? { redis } : {}),
+    watch() {
+      const watches = { auth: watchCommands(auth.connection), posts: watchCommands(posts.connection), cart: watchCommands(cart.connection) };
+      return {
+        auth: watches.auth.commands,
+        posts: watches.posts.commands,
+        cart: watches.cart.commands,
+        reset: () => Object.values(watches).forEach((watch) => watch.reset()),
+        stop: () => Object.values(watches).forEach((watch) => watch.stop()),
+      };
+    },
     query: (query, options) => graphql(gatewayUrl, query, options),
     async stop() {
       await gateway.shutdown('test done');
@@ -58,6 +91,7 @@ export async function startTestStack(overrides: Record<string, string> = {}): Pr
           await subgraph.service.shutdown('test done');
         }),
       );
+      await redis?.dispose();
     },
   };
 }
