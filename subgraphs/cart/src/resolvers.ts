@@ -18,9 +18,8 @@ export const cartResolvers: Resolvers = {
   Query: {
     product: (_, { id }, { loaders }) => loaders.productById.load(id),
     products: async (_, { first, after }, { stores, loaders }) => {
-      const page = await stores.products.page(pageSize(first, 20), after ?? null);
-      for (const product of page.fetched ?? []) loaders.productById.prime(product.id, product);
-      return present(await loaders.productById.loadMany(page.ids));
+      const ids = await stores.products.page(pageSize(first, 20), after ?? null);
+      return present(await loaders.productById.loadMany(ids));
     },
   },
   Mutation: {

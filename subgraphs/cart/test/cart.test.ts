@@ -64,7 +64,7 @@ describe('the cart, read after every write (cached in between)', () => {
     await stack.query(ADD, { token: user.token, variables: { p: a, q: 2 } });
     await stack.query(ADD, { token: user.token, variables: { p: a, q: 1 } });
     await stack.query(ADD, { token: user.token, variables: { p: b, q: 1 } });
-    let cart = (await me(user)).cart;
+    const cart = (await me(user)).cart;
     expect(cart.items.map((item) => [item.product.id, item.quantity, item.lineTotalCents])).toEqual([[a, 3, 750], [b, 1, 1_000]]);
     expect(cart).toMatchObject({ subtotalCents: 1_750, currency: 'EUR', itemCount: 4 });
 

@@ -1,6 +1,4 @@
-import type { PostModel, PostRecord } from './model';
-import { toPost, type Post } from './model';
-import type { Types } from 'mongoose';
+import type { PostModel } from './model';
 
 /** One page of one author's posts: the newest `first`, or those after `afterSeq`. */
 export interface AuthorPage {
@@ -22,8 +20,8 @@ const MAX_ROUNDS = 6;
  * A window that holds deleted posts comes back short; only those pages go again, with a window
  * four times wider (rarely needed, at most a few rounds).
  */
-export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPage[]): Promise<Post[][]> {
-  const results: Post[][] = pages.map(() => []);
+export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPage[]): Promise<string[][]> {
+  const results: string[][] = pages.map(() => []);
   const firstPageAuthors = [...new Set(pages.filter((page) => page.afterSeq === null).map((page) => page.authorId))];
   const counts = new Map<string, number>();
   if (firstPageAuthors.length > 0) {
@@ -43,7 +41,13 @@ export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPa
       authorId: (pages[index] as AuthorPage).authorId,
       authorSeq: { $gt: lowest(index), $lte: tops[index] as number },
     }));
-    const found = (await posts.find({ $or: windows }).lean()) as Array<PostRecord & { _id: Types.ObjectId }>;
+    const expected = pending.reduce((sum, index) => sum + (tops[index] as number) - lowest(index), 0);
+    // Only what choosing needs; the posts themselves load through the entity cache. One batch
+    // holds the whole answer, so it is one command.
+    const found = await posts
+      .find({ $or: windows }, { authorId: 1, authorSeq: 1, deletedAt: 1 })
+      .batchSize(expected + 1)
+      .lean();
     const stillShort: number[] = [];
     for (const index of pending) {
       const page = pages[index] as AuthorPage;
@@ -51,7 +55,7 @@ export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPa
         .filter((post) => post.authorId === page.authorId && post.authorSeq > lowest(index) && post.authorSeq <= (tops[index] as number))
         .filter((post) => post.deletedAt === null)
         .sort((a, b) => b.authorSeq - a.authorSeq);
-      if (live.length >= page.first || lowest(index) === 0) results[index] = live.slice(0, page.first).map(toPost);
+      if (live.length >= page.first || lowest(index) === 0) results[index] = live.slice(0, page.first).map((post) => String(post._id));
       else {
         widths[index] = (widths[index] as number) * 4;
         stillShort.push(index);

@@ -9,7 +9,7 @@ export interface PostLoaders {
   postById: DataLoader<string, Post | null>;
   /** Pages of authors' posts: every author asked for in one request is one batch. */
   postsByAuthor: DataLoader<AuthorPage, Post[], string>;
-  /** Turns a list of ids into posts, reusing what building the list already fetched. */
+  /** Turns a list of ids into posts (deleted ones drop out). */
   resolveList(list: PostList): Promise<Post[]>;
 }
 
@@ -19,7 +19,6 @@ export function createPostLoaders(store: PostStore): PostLoaders {
     return ids.map((id) => found.get(id) ?? null);
   });
   const resolveList = async (list: PostList): Promise<Post[]> => {
-    for (const post of list.fetched ?? []) postById.prime(post.id, post);
     const posts = await postById.loadMany(list.ids);
     return posts.filter((post): post is Post => post !== null && !(post instanceof Error));
   };

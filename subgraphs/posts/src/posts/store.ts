@@ -6,11 +6,13 @@ import { toPost, type Post, type PostModel, type PostRecord } from './model';
 
 type Lean = PostRecord & { _id: Types.ObjectId };
 
-/** Lists of posts hold ids; the posts themselves come from the entity cache or `byIds`. */
+/**
+ * Lists hold ids only: the posts themselves always come through the entity cache, which reads
+ * an entity's generation before MongoDB. (Caching posts seen while building a list would read
+ * MongoDB first, and could store a post updated meanwhile under its new generation.)
+ */
 export interface PostList {
   ids: string[];
-  /** Posts fetched to build the list (absent on a cache hit), to prime the per-request loader. */
-  fetched?: Post[];
 }
 
 /** Every read and write of posts, with the Redis cache in front of reads. */
@@ -37,44 +39,28 @@ function before(after: PostPosition | null) {
 }
 
 export function createPostStore(posts: PostModel, cache: Cache): PostStore {
-  const recent = async (filter: Record<string, unknown>, first: number, after: PostPosition | null): Promise<PostList> => {
-    const found = (await posts
-      .find({ ...filter, deletedAt: null, ...before(after) })
+  const recent = async (filter: Record<string, unknown>, first: number, after: PostPosition | null): Promise<string[]> => {
+    const found = await posts
+      .find({ ...filter, deletedAt: null, ...before(after) }, { _id: 1 })
       .sort({ createdAt: -1, _id: -1 })
       .limit(first)
-      .lean()) as Lean[];
-    const fetched = found.map(toPost);
-    return { ids: fetched.map((post) => post.id), fetched };
+      .lean();
+    return found.map((post) => String(post._id));
   };
   const variant = (first: number, after: PostPosition | null) => `${first}:${after ? `${after.createdAt.getTime()}.${after.id}` : ''}`;
-  const idsOnly = (list: PostList): PostList => ({ ids: list.ids });
 
   return {
     byIds: (ids) =>
       cache.entities('post', ids.filter((id) => isValidObjectId(id)), async (misses) => {
-        const found = (await posts.find({ _id: { $in: misses }, deletedAt: null }).lean()) as Lean[];
+        const found = (await posts.find({ _id: { $in: misses }, deletedAt: null }).batchSize(misses.length + 1).lean()) as Lean[];
         return new Map(found.map((record) => [String(record._id), toPost(record)]));
       }),
 
-    async feed(first, after) {
-      let fetched: Post[] | undefined;
-      const ids = await cache.list([families.feed], variant(first, after), async () => {
-        const list = await recent({}, first, after);
-        fetched = list.fetched;
-        return idsOnly(list).ids;
-      });
-      return { ids, ...(fetched ? { fetched } : {}) };
-    },
+    feed: async (first, after) => ({ ids: await cache.list([families.feed], variant(first, after), () => recent({}, first, after)) }),
 
-    async byTag(tag, first, after) {
-      let fetched: Post[] | undefined;
-      const ids = await cache.list([families.tag(tag)], variant(first, after), async () => {
-        const list = await recent({ tags: tag }, first, after);
-        fetched = list.fetched;
-        return list.ids;
-      });
-      return { ids, ...(fetched ? { fetched } : {}) };
-    },
+    byTag: async (tag, first, after) => ({
+      ids: await cache.list([families.tag(tag)], variant(first, after), () => recent({ tags: tag }, first, after)),
+    }),
 
     async byAuthors(pages) {
       const requests = pages.map((page, index) => ({
@@ -82,21 +68,11 @@ export function createPostStore(posts: PostModel, cache: Cache): PostStore {
         dependsOn: [families.author(page.authorId)],
         variant: `${page.first}:${page.afterSeq ?? ''}`,
       }));
-      const fetched = new Map<string, Post[]>();
       const found = await cache.lists<string[]>(requests, async (missing) => {
         const loaded = await loadAuthorPages(posts, missing.map((request) => pages[Number(request.id)] as AuthorPage));
-        return new Map(
-          missing.map((request, index) => {
-            const list = loaded[index] ?? [];
-            fetched.set(request.id, list);
-            return [request.id, list.map((post) => post.id)];
-          }),
-        );
+        return new Map(missing.map((request, index) => [request.id, loaded[index] ?? []]));
       });
-      return requests.map((request) => {
-        const list = fetched.get(request.id);
-        return { ids: found.get(request.id) ?? [], ...(list ? { fetched: list } : {}) };
-      });
+      return requests.map((request) => ({ ids: found.get(request.id) ?? [] }));
     },
   };
 }
