@@ -11,6 +11,7 @@ import { composeSupergraph } from '../schema/compose';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs';
 import { devDataRoot, isPortOpen, repoRoot, startLocalServices, type LocalServices } from './services';
 import { formatLogLine } from './dev-log';
+import { withDatabase } from './mongo-url';
 
 const APPS = [
   { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: 4001 },
@@ -63,13 +64,6 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
   });
   children.push(child);
   return child;
-}
-
-/** Each subgraph owns its collections: one database per subgraph on the same server. */
-function withDatabase(mongoUrl: string, database: string): string {
-  const url = new URL(mongoUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
 }
 
 async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {

@@ -42,8 +42,12 @@ export interface StackWatch {
 }
 
 export interface StackOptions {
+  /** Leave the subgraphs' databases in place on stop (they belong to the test). */
+  keepDatabases?: boolean;
   /** Run on a Redis of the stack's own, which the test may stop, start or flush. */
   ownRedis?: boolean;
+  /** Settings for one service only, e.g. its own MONGO_URL. */
+  perService?: Partial<Record<'auth' | 'posts' | 'cart', Record<string, string>>>;
 }
 
 /** Starts the three subgraphs and the gateway; env overrides apply to every service. */
@@ -51,9 +55,9 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
   const redis = options.ownRedis ? await startOwnRedis() : undefined;
   if (redis) overrides = { ...overrides, REDIS_URL: redis.url };
   const [auth, posts, cart] = await Promise.all([
-    buildAuthSubgraph(loadAuthConfig(testEnv('auth', overrides)), silent('auth')),
-    buildPostsSubgraph(loadPostsConfig(testEnv('posts', overrides)), silent('posts')),
-    buildCartSubgraph(loadCartConfig(testEnv('cart', overrides)), silent('cart')),
+    buildAuthSubgraph(loadAuthConfig(testEnv('auth', { ...overrides, ...options.perService?.auth })), silent('auth')),
+    buildPostsSubgraph(loadPostsConfig(testEnv('posts', { ...overrides, ...options.perService?.posts })), silent('posts')),
+    buildCartSubgraph(loadCartConfig(testEnv('cart', { ...overrides, ...options.perService?.cart })), silent('cart')),
   ]);
   const [authAddress, postsAddress, cartAddress] = await Promise.all([
     auth.service.listen(0, '127.0.0.1'),
@@ -87,7 +91,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       await gateway.shutdown('test done');
       await Promise.all(
         [auth, posts, cart].map(async (subgraph) => {
-          await subgraph.connection.dropDatabase().catch(() => undefined);
+          if (!options.keepDatabases) await subgraph.connection.dropDatabase().catch(() => undefined);
           await subgraph.service.shutdown('test done');
         }),
       );

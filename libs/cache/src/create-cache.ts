@@ -3,6 +3,9 @@ import type { RedisClient } from '@supergraph/redis';
 import { decode, encode } from './codec';
 import { bumpGenerations, readGenerations } from './generations';
 
+/** The prefix of every key the cache writes (`cache:<namespace>:...`). */
+export const CACHE_PREFIX = 'cache:';
+
 /** Options for {@link createCache}. */
 export interface CacheOptions {
   /** A fail-fast client (`createRedisClient(..., { failFast: true })`). */
@@ -60,8 +63,10 @@ export interface Cache {
 }
 
 export function createCache(options: CacheOptions): Cache {
-  const { redis, namespace, logger, entityTtlSeconds, listTtlSeconds } = options;
-  if (!/^[\w-]+$/.test(namespace)) throw new TypeError(`createCache: invalid namespace ${JSON.stringify(namespace)}`);
+  const { redis, logger, entityTtlSeconds, listTtlSeconds } = options;
+  if (!/^[\w-]+$/.test(options.namespace)) throw new TypeError(`createCache: invalid namespace ${JSON.stringify(options.namespace)}`);
+  // Every cache key starts with `cache:`, apart from state kept in Redis for good (sessions).
+  const namespace = `${CACHE_PREFIX}${options.namespace}`;
   const maxPending = options.maxPendingInvalidations ?? 10_000;
   const genTtl = Math.max(entityTtlSeconds, listTtlSeconds) * 2;
   const pending = new Set<string>();

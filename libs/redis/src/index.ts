@@ -120,3 +120,22 @@ export async function closeRedis(client: RedisClient, timeoutMs = 2_000): Promis
   // Between reconnect attempts ioredis stays "reconnecting" after this, but schedules nothing.
   client.disconnect();
 }
+
+/**
+ * Resolves once the client is connected, or after `timeoutMs` (never rejects): a fail-fast
+ * client answers nothing from the cache until then, so boot waits for it briefly.
+ */
+export function waitForReady(client: RedisClient, timeoutMs = 2_000): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      resolve(false);
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    client.once('ready', onReady);
+  });
+}

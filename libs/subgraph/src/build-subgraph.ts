@@ -4,7 +4,7 @@ import { createCache, type Cache } from '@supergraph/cache';
 import type { Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
 import { createMongoConnection, ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
-import { closeRedis, createRedisClient, pingRedis, type RedisClient, type RedisSettings } from '@supergraph/redis';
+import { closeRedis, createRedisClient, pingRedis, waitForReady, type RedisClient, type RedisSettings } from '@supergraph/redis';
 import { createHttpService, type HttpService } from '@supergraph/server';
 import { buildSubgraphApollo, type SubgraphApolloOptions } from './build-subgraph-apollo';
 import { identityFromRequest } from './identity-from-request';
@@ -73,7 +73,7 @@ export async function buildSubgraph<TContext extends BaseContext>(
   });
   const deps = { connection, redis, cache, logger };
   const { resolvers, context } = definition.setup(deps);
-  await ensureIndexes(connection);
+  await Promise.all([ensureIndexes(connection), waitForReady(cacheRedis)]);
   const apollo = buildSubgraphApollo<TContext>({
     schemaPath: definition.schemaPath,
     resolvers,
