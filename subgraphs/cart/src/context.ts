@@ -8,7 +8,7 @@ import type { ProductStore } from './products/store';
 
 /** Per-request context of the cart subgraph. */
 export interface CartContext extends BaseRequestContext {
-  loaders: { productById: DataLoader<string, Product | null> };
+  loaders: { productById: DataLoader<string, Product | null>; orderById: DataLoader<string, Order | null> };
   stores: { products: ProductStore; orders: OrderStore };
   services: { carts: CartService; checkout: (identity: BaseRequestContext['identity'], idempotencyKey: string) => Promise<Order> };
 }

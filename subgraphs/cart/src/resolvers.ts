@@ -74,8 +74,8 @@ export const cartResolvers: Resolvers = {
     lineTotalCents: (item) => item.product.priceCents * item.quantity,
   },
   Order: {
-    __resolveReference: async ({ id }, { identity, stores }) => {
-      const order = await stores.orders.byId(id);
+    __resolveReference: async ({ id }, { identity, loaders }) => {
+      const order = await loaders.orderById.load(id);
       return order && (order.userId === identity.userId || identity.roles.includes('admin')) ? order : null;
     },
   },

@@ -42,7 +42,10 @@ export function cartSubgraph(_config: CartConfig): SubgraphDefinition<CartContex
           ...base,
           stores,
           services: { carts: cartService, checkout },
-          loaders: { productById: createCachedByIdLoader({ model: products, cache, kind: 'product', toEntity: toProduct }) },
+          loaders: {
+            productById: createCachedByIdLoader({ model: products, cache, kind: 'product', toEntity: toProduct }),
+            orderById: stores.orders.loader(),
+          },
         }),
       };
     },

@@ -1,4 +1,5 @@
-import { errorCodes } from '@supergraph/testing';
+import { signIdentity } from '@supergraph/identity';
+import { errorCodes, graphql, TEST_SECRETS } from '@supergraph/testing';
 import { productModel } from '../src/products/model';
 import { addProduct } from '../../../test/support/products';
 import { startTestStack, type TestStack } from '../../../test/support/stack';
@@ -52,6 +53,7 @@ describe('products', () => {
     expect(new Set(all).size).toBe(all.length);
     expect((await stack.query(`query($id: ID!) { product(id: $id) { name currency } }`, { variables: { id: ids[1] } })).data).toEqual({ product: { name: 'B', currency: 'EUR' } });
     expect((await stack.query(`{ product(id: "nope") { name } }`)).data).toEqual({ product: null });
+    expect(errorCodes(await stack.query(`{ products(after: "nope") { id } }`))).toEqual(['BAD_USER_INPUT']);
   });
 });
 
@@ -171,6 +173,24 @@ describe('checkout', () => {
     expect([await stockOf(plenty), await stockOf(scarce)]).toEqual([10, 1]);
     expect((await me(user)).cart.itemCount).toBe(4);
     expect(errorCodes(await stack.query(CHECKOUT, { token: user.token, variables: { key: k } }))).toEqual(['CONFLICT']);
+  });
+
+  it('resolves an Order entity for its owner only', async () => {
+    const owner = await signUp(stack, 'Owner');
+    const other = await signUp(stack, 'Other');
+    await stack.query(ADD, { token: owner.token, variables: { p: await addProduct(stack), q: 1 } });
+    const order = (await stack.query<{ checkout: OrderView }>(CHECKOUT, { token: owner.token, variables: { key: key() } })).data!.checkout;
+    const entities = async (userId: string) => {
+      const header = await signIdentity({ userId, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
+      const result = await graphql<{ _entities: Array<{ id: string; totalCents: number } | null> }>(
+        stack.subgraphUrls.cart,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id totalCents } } }`,
+        { variables: { r: [{ __typename: 'Order', id: order.id }, { __typename: 'Order', id: 'nope' }] }, headers: { 'x-supergraph-identity': header } },
+      );
+      return result.data!._entities;
+    };
+    expect(await entities(owner.userId)).toEqual([{ id: order.id, totalCents: order.totalCents }, null]);
+    expect(await entities(other.userId)).toEqual([null, null]);
   });
 
   it('refuses an empty cart, a bad key and anonymous callers', async () => {

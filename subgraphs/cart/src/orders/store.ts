@@ -1,5 +1,6 @@
 import type { Cache } from '@supergraph/cache';
-import type { Types } from 'mongoose';
+import DataLoader from 'dataloader';
+import { isValidObjectId, type Types } from 'mongoose';
 import { orderFamilies } from './checkout';
 import { toOrder, type Order, type OrderModel, type OrderRecord } from './model';
 
@@ -15,10 +16,14 @@ export function createOrderStore(orders: OrderModel, cache: Cache) {
           .lean()) as Array<OrderRecord & { _id: Types.ObjectId }>;
         return found.map(toOrder);
       }),
-    byId: async (id: string): Promise<Order | null> => {
-      const found = (await orders.findOne({ _id: id, status: 'placed' }).lean()) as (OrderRecord & { _id: Types.ObjectId }) | null;
-      return found ? toOrder(found) : null;
-    },
+    /** A per-request loader of placed orders by id (null for unknown, malformed or unplaced). */
+    loader: () =>
+      new DataLoader<string, Order | null>(async (ids) => {
+        const valid = ids.filter((id) => isValidObjectId(id));
+        const found = (await orders.find({ _id: { $in: valid }, status: 'placed' }).batchSize(valid.length + 1).lean()) as Array<OrderRecord & { _id: Types.ObjectId }>;
+        const byId = new Map(found.map((order) => [String(order._id), toOrder(order)]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
   };
 }
 

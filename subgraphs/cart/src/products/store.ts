@@ -1,4 +1,5 @@
 import type { Cache } from '@supergraph/cache';
+import { errors } from '@supergraph/subgraph';
 import { isValidObjectId } from 'mongoose';
 import type { ProductModel } from './model';
 
@@ -9,15 +10,17 @@ export const PRODUCTS_FAMILY = 'products';
 export function createProductStore(products: ProductModel, cache: Cache) {
   return {
     /** Ids of a page; the products load through the entity cache (see the posts store on why). */
-    page: (first: number, after: string | null): Promise<string[]> =>
-      cache.list([PRODUCTS_FAMILY], `${first}:${after ?? ''}`, async () => {
+    page: (first: number, after: string | null): Promise<string[]> => {
+      if (after !== null && !isValidObjectId(after)) throw errors.badInput('`after` must be the id of a product.', { field: 'after' });
+      return cache.list([PRODUCTS_FAMILY], `${first}:${after ?? ''}`, async () => {
         const found = await products
-          .find(after && isValidObjectId(after) ? { _id: { $gt: after } } : {}, { _id: 1 })
+          .find(after ? { _id: { $gt: after } } : {}, { _id: 1 })
           .sort({ _id: 1 })
           .limit(first)
           .lean();
         return found.map((product) => String(product._id));
-      }),
+      });
+    },
   };
 }
 

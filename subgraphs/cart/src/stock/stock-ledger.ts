@@ -1,3 +1,4 @@
+import { errors } from '@supergraph/subgraph';
 import type { ProductModel } from '../products/model';
 import type { StockMovementModel, StockMovementRecord } from './model';
 
@@ -65,7 +66,8 @@ export function createStockLedger(movements: StockMovementModel, products: Produ
           if (!isDuplicateKey(error)) throw error;
         }
       }
-      throw new Error(`stock of ${productId} is too contended: gave up after ${MAX_ATTEMPTS} attempts`);
+      // A pending checkout resumes where it stopped when retried with the same key.
+      throw errors.conflict('This product is in high demand right now: try again.', { reason: 'CONTENDED', productId });
     },
   };
 }
