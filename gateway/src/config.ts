@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { identityVars, int, jwtVars, loadConfig, port, processVars } from '@supergraph/config';
+import { csv, identityVars, int, jwtVars, loadConfig, port, processVars } from '@supergraph/config';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -19,6 +19,14 @@ export const gatewayConfigShape = {
   SUBGRAPH_TIMEOUT_MS: int(100, 120_000).default(10_000),
   /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z.stringbool().default(false),
+  /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */
+  ADMIN_PORT: port.default(4100),
+  ADMIN_USERNAME: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"').default('admin'),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** Where the queues live (the subgraphs' Redis). */
+  QUEUE_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  QUEUE_PREFIX: z.string().min(1).default('bull'),
+  QUEUE_NAMES: csv.pipe(z.array(z.string().regex(/^[\w.-]+$/)).min(1)).default(['auth-email', 'posts-tags', 'cart-email']),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

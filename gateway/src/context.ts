@@ -45,6 +45,7 @@ export async function createGatewayContext(
   const claims = token ? await verifyAccessToken(token, config) : null;
   const identity: Identity = {
     userId: claims?.userId ?? null,
+    email: claims?.email || null,
     roles: claims?.roles ?? [],
     clientIp: clientIp(request, config.TRUST_PROXY),
   };

@@ -79,7 +79,7 @@ describe('identity between the gateway and subgraphs', () => {
 
   it('a subgraph trusts a header the gateway signed', async () => {
     const { user } = await signUp('Alan');
-    const header = await signIdentity({ userId: user.id, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
+    const header = await signIdentity({ userId: user.id, email: null, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
     const result = await graphql(stack.subgraphUrls.auth, me, { headers: { 'x-supergraph-identity': header } });
     expect(result.data).toEqual({ me: { id: user.id } });
   });

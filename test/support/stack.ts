@@ -2,15 +2,18 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@supergraph/logger';
 import { watchCommands } from '@supergraph/mongo';
 import type { HttpService } from '@supergraph/server';
-import type { BuiltSubgraph } from '@supergraph/subgraph';
+import { buildWorker, type BuiltSubgraph, type BuiltWorker } from '@supergraph/subgraph';
 import { graphql, testEnv, type GraphQLCallOptions } from '@supergraph/testing';
 import { loadGatewayConfig } from '../../gateway/src/config';
 import { buildGateway } from '../../gateway/src/server';
-import { loadAuthConfig } from '../../subgraphs/auth/src/config';
+import { loadAuthConfig, loadAuthWorkerConfig } from '../../subgraphs/auth/src/config';
+import { authWorker } from '../../subgraphs/auth/src/worker-definition';
 import { buildAuthSubgraph } from '../../subgraphs/auth/src/server';
-import { loadCartConfig } from '../../subgraphs/cart/src/config';
+import { loadCartConfig, loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
+import { cartWorker } from '../../subgraphs/cart/src/worker-definition';
 import { buildCartSubgraph } from '../../subgraphs/cart/src/server';
 import { loadPostsConfig } from '../../subgraphs/posts/src/config';
+import { postsWorker } from '../../subgraphs/posts/src/worker-definition';
 import { buildPostsSubgraph } from '../../subgraphs/posts/src/server';
 import { startOwnRedis, type OwnRedis } from './own-redis';
 
@@ -20,6 +23,10 @@ export interface TestStack {
   subgraphUrls: { auth: string; posts: string; cart: string };
   subgraphs: { auth: BuiltSubgraph; posts: BuiltSubgraph; cart: BuiltSubgraph };
   gateway: HttpService;
+  /** Each subgraph's settings (its database, Redis prefix...), to run its worker as a process. */
+  envs: Record<'auth' | 'posts' | 'cart', Record<string, string>>;
+  /** The in-process workers, when started with `{ workers }`. */
+  workers: BuiltWorker[];
   /** The stack's own Redis, when started with `{ ownRedis: true }`. */
   redis?: OwnRedis;
   /** Records the MongoDB commands each subgraph sends from now on. */
@@ -42,6 +49,8 @@ export interface StackWatch {
 }
 
 export interface StackOptions {
+  /** Also run the workers in-process (all three, or `only` these), sending mail to `smtpUrl`. */
+  workers?: { smtpUrl: string; only?: ReadonlyArray<'auth' | 'posts' | 'cart'> };
   /** Leave the subgraphs' databases in place on stop (they belong to the test). */
   keepDatabases?: boolean;
   /** Run on a Redis of the stack's own, which the test may stop, start or flush. */
@@ -54,10 +63,24 @@ export interface StackOptions {
 export async function startTestStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<TestStack> {
   const redis = options.ownRedis ? await startOwnRedis() : undefined;
   if (redis) overrides = { ...overrides, REDIS_URL: redis.url };
+  // Quick job settings, so retries and stalled jobs resolve within a test's patience.
+  const jobs = { WORKER_LOCK_DURATION_MS: '2000', JOB_BACKOFF_MS: '100', OUTBOX_SWEEP_MS: '300' };
+  const envs = {
+    auth: testEnv('auth', { ...jobs, ...overrides, ...options.perService?.auth }),
+    posts: testEnv('posts', { ...jobs, ...overrides, ...options.perService?.posts }),
+    cart: testEnv('cart', { ...jobs, ...overrides, ...options.perService?.cart }),
+  };
   const [auth, posts, cart] = await Promise.all([
-    buildAuthSubgraph(loadAuthConfig(testEnv('auth', { ...overrides, ...options.perService?.auth })), silent('auth')),
-    buildPostsSubgraph(loadPostsConfig(testEnv('posts', { ...overrides, ...options.perService?.posts })), silent('posts')),
-    buildCartSubgraph(loadCartConfig(testEnv('cart', { ...overrides, ...options.perService?.cart })), silent('cart')),
+    buildAuthSubgraph(loadAuthConfig(envs.auth), silent('auth')),
+    buildPostsSubgraph(loadPostsConfig(envs.posts), silent('posts')),
+    buildCartSubgraph(loadCartConfig(envs.cart), silent('cart')),
+  ]);
+  const mail = options.workers ? { SMTP_URL: options.workers.smtpUrl } : undefined;
+  const wanted = (name: 'auth' | 'posts' | 'cart') => Boolean(mail) && (options.workers?.only ?? ['auth', 'posts', 'cart']).includes(name);
+  const workers = await Promise.all([
+    ...(wanted('auth') ? [buildWorker(authWorker(loadAuthWorkerConfig({ ...envs.auth, ...mail })), loadAuthWorkerConfig({ ...envs.auth, ...mail }), silent('auth-worker'))] : []),
+    ...(wanted('posts') ? [buildWorker(postsWorker(loadPostsConfig(envs.posts)), loadPostsConfig(envs.posts), silent('posts-worker'))] : []),
+    ...(wanted('cart') ? [buildWorker(cartWorker(loadCartWorkerConfig({ ...envs.cart, ...mail })), loadCartWorkerConfig({ ...envs.cart, ...mail }), silent('cart-worker'))] : []),
   ]);
   const [authAddress, postsAddress, cartAddress] = await Promise.all([
     auth.service.listen(0, '127.0.0.1'),
@@ -75,6 +98,8 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     subgraphUrls,
     subgraphs: { auth, posts, cart },
     gateway,
+    envs,
+    workers,
     ...(redis ? { redis } : {}),
     watch() {
       const watches = { auth: watchCommands(auth.connection), posts: watchCommands(posts.connection), cart: watchCommands(cart.connection) };
@@ -88,6 +113,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
     async stop() {
+      await Promise.all(workers.map((worker) => worker.close()));
       await gateway.shutdown('test done');
       await Promise.all(
         [auth, posts, cart].map(async (subgraph) => {

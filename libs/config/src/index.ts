@@ -6,6 +6,7 @@ export {
   redisVars,
   cacheVars,
   workerVars,
+  mailVars,
   identityVars,
   jwtVars,
   port,

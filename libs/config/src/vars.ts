@@ -44,10 +44,26 @@ export const redisVars = {
   REDIS_KEY_PREFIX: z.string().default(''),
 };
 
-/** Background job workers (BullMQ). */
+/** Background jobs (BullMQ): producers in the API processes, workers in their own. */
 export const workerVars = {
   WORKER_CONCURRENCY: int(1, 1000),
   DISABLE_STALLED_JOB_CHECK: z.stringbool().default(false),
+  /** A job whose worker stops renewing its lock this long is taken back by another worker. */
+  WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
+  JOB_ATTEMPTS: int(1, 100).default(8),
+  JOB_BACKOFF_MS: int(10, 600_000).default(1_000),
+  /** The relay re-enqueues outbox events that could not be enqueued at write time. */
+  OUTBOX_SWEEP_MS: int(100, 3_600_000).default(5_000),
+  /** How far back the relay looks for events not yet enqueued. */
+  OUTBOX_WINDOW_MS: int(60_000, 30 * 86_400_000).default(86_400_000),
+};
+
+/** Outgoing mail. Without SMTP_URL in development, the dev launcher starts a local sink. */
+export const mailVars = {
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
+  MAIL_FROM: z.string().min(3).default('Supergraph <no-reply@supergraph.local>'),
+  /** Links in emails (verification, password reset) point here. */
+  PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
 };
 
 /** Verifies the identity header the gateway signs for subgraphs. */
@@ -79,5 +95,6 @@ export function subgraphShape(defaultPort: number) {
     ...redisVars,
     ...cacheVars,
     ...identityVars,
+    ...workerVars,
   };
 }

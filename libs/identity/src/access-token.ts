@@ -11,6 +11,7 @@ export interface AccessTokenSettings {
 /** The claims of a verified access token. */
 export interface AccessClaims {
   userId: string;
+  email: string;
   roles: string[];
   /** The refresh-token family (session) the token was issued in. */
   sessionId: string;
@@ -24,7 +25,7 @@ export async function signAccessToken(
   settings: AccessTokenSettings,
   ttlSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ roles: [...claims.roles], sid: claims.sessionId })
+  return new SignJWT({ roles: [...claims.roles], sid: claims.sessionId, email: claims.email })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
     .setIssuer(settings.JWT_ISSUER)
@@ -47,7 +48,12 @@ export async function verifyAccessToken(token: string, settings: AccessTokenSett
       requiredClaims: ['sub', 'exp'],
     });
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
-    return { userId: payload.sub as string, roles, sessionId: typeof payload.sid === 'string' ? payload.sid : '' };
+    return {
+      userId: payload.sub as string,
+      email: typeof payload.email === 'string' ? payload.email : '',
+      roles,
+      sessionId: typeof payload.sid === 'string' ? payload.sid : '',
+    };
   } catch (error) {
     const expired = error instanceof errors.JWTExpired;
     throw new GraphQLError(expired ? 'The access token has expired.' : 'The access token is not valid.', {

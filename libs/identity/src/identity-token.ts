@@ -10,6 +10,8 @@ const ISSUER = 'supergraph-gateway';
 /** Who is calling, as the gateway established it. `userId` is null for an anonymous caller. */
 export interface Identity {
   userId: string | null;
+  /** The signed-in user's email (for receipts and notices); null when anonymous. */
+  email: string | null;
   roles: string[];
   /** The client's address as the gateway saw it (for per-address throttling). */
   clientIp: string;
@@ -27,7 +29,7 @@ function keyFor(secret: string): Uint8Array {
 
 /** Signs an identity for one request (HS256, short expiry, audience bound to subgraphs). */
 export async function signIdentity(identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
-  const jwt = new SignJWT({ roles: [...identity.roles], ip: identity.clientIp })
+  const jwt = new SignJWT({ roles: [...identity.roles], ip: identity.clientIp, ...(identity.email ? { email: identity.email } : {}) })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -49,7 +51,12 @@ export async function verifyIdentity(token: string, secret: string): Promise<Ide
       issuer: ISSUER,
     });
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
-    return { userId: payload.sub ?? null, roles, clientIp: typeof payload.ip === 'string' ? payload.ip : '' };
+    return {
+      userId: payload.sub ?? null,
+      email: typeof payload.email === 'string' ? payload.email : null,
+      roles,
+      clientIp: typeof payload.ip === 'string' ? payload.ip : '',
+    };
   } catch (error) {
     const expired = error instanceof errors.JWTExpired;
     throw new GraphQLError(expired ? 'The identity header has expired.' : 'The identity header is not valid.', {

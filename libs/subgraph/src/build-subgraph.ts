@@ -1,6 +1,7 @@
 import type { BaseContext } from '@apollo/server';
 import type { Connection } from 'mongoose';
 import { createCache, type Cache } from '@supergraph/cache';
+import { createJobQueue, type JobQueue, type QueueSettings } from '@supergraph/queue';
 import type { Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
 import { createMongoConnection, ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
@@ -23,6 +24,8 @@ export interface SubgraphDeps {
   redis: RedisClient;
   /** The subgraph's read-through cache; fails open when Redis is down. */
   cache: Cache;
+  /** A producer for one of the subgraph's queues (made once, closed on shutdown). */
+  queue(name: string): JobQueue;
   logger: Logger;
 }
 
@@ -38,7 +41,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
 
 /** Settings every subgraph needs; names match the config variables. */
 export type SubgraphSettings = MongoSettings &
-  RedisSettings & {
+  RedisSettings &
+  QueueSettings & {
     NODE_ENV: 'development' | 'test' | 'production';
     IDENTITY_SECRET: string;
     SHUTDOWN_TIMEOUT_MS: number;
@@ -71,7 +75,13 @@ export async function buildSubgraph<TContext extends BaseContext>(
     entityTtlSeconds: settings.CACHE_ENTITY_TTL_SECONDS,
     listTtlSeconds: settings.CACHE_LIST_TTL_SECONDS,
   });
-  const deps = { connection, redis, cache, logger };
+  const queues = new Map<string, JobQueue>();
+  const queue = (name: string) => {
+    let found = queues.get(name);
+    if (!found) queues.set(name, (found = createJobQueue(name, settings, logger)));
+    return found;
+  };
+  const deps = { connection, redis, cache, queue, logger };
   const { resolvers, context } = definition.setup(deps);
   await Promise.all([ensureIndexes(connection), waitForReady(cacheRedis)]);
   const apollo = buildSubgraphApollo<TContext>({
@@ -87,7 +97,12 @@ export async function buildSubgraph<TContext extends BaseContext>(
     logger,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
-    onShutdown: [() => closeRedis(redis), () => closeRedis(cacheRedis), () => connection.close()],
+    onShutdown: [
+      () => Promise.all([...queues.values()].map((producer) => producer.close())),
+      () => closeRedis(redis),
+      () => closeRedis(cacheRedis),
+      () => connection.close(),
+    ],
     context: async ({ request, requestId, logger: requestLogger }) =>
       context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET) }),
   });

@@ -10,5 +10,5 @@ export async function identityFromRequest(request: IncomingMessage, secret: stri
   const header = request.headers[IDENTITY_HEADER];
   const token = Array.isArray(header) ? header[0] : header;
   if (token) return verifyIdentity(token, secret);
-  return { userId: null, roles: [], clientIp: request.socket.remoteAddress ?? '' };
+  return { userId: null, email: null, roles: [], clientIp: request.socket.remoteAddress ?? '' };
 }

@@ -14,3 +14,5 @@ export { errors, type ErrorCode } from './errors';
 export { pageSize, MAX_PAGE_SIZE } from './page-size';
 export { createCachedByIdLoader, type ByIdLoaderOptions } from './load-by-ids';
 export { parseInput } from './parse-input';
+export { buildWorker, type BuiltWorker, type WorkerDefinition } from './build-worker';
+export { runWorker } from './run-worker';

@@ -1,4 +1,4 @@
-import { checkConnections, int, jwtVars, loadConfig, subgraphShape } from '@supergraph/config';
+import { checkConnections, int, jwtVars, loadConfig, mailVars, subgraphShape } from '@supergraph/config';
 
 export const authConfigShape = {
   ...subgraphShape(4001),
@@ -15,4 +15,13 @@ export type AuthConfig = ReturnType<typeof loadAuthConfig>;
 /** The auth subgraph's config from the environment; throws ConfigError naming every problem. */
 export function loadAuthConfig(env: Record<string, string | undefined> = process.env) {
   return loadConfig(authConfigShape, env, checkConnections);
+}
+
+export const authWorkerConfigShape = { ...authConfigShape, ...mailVars };
+
+export type AuthWorkerConfig = ReturnType<typeof loadAuthWorkerConfig>;
+
+/** The auth worker's config: the subgraph's, plus where mail goes. */
+export function loadAuthWorkerConfig(env: Record<string, string | undefined> = process.env) {
+  return loadConfig(authWorkerConfigShape, env, checkConnections);
 }

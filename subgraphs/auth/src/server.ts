@@ -4,6 +4,9 @@ import { buildSubgraph, DateTimeScalar, type BuiltSubgraph, type SubgraphDefinit
 import type { Resolvers } from './__generated__/resolvers-types';
 import type { AuthConfig } from './config';
 import type { AuthContext } from './context';
+import { emailModels } from './emails/model';
+import { createEmailService } from './emails/service';
+import { createAuthRelay } from './jobs';
 import { createLoginThrottle } from './sessions/login-throttle';
 import { createRefreshTokens } from './sessions/refresh-tokens';
 import { sessionResolvers } from './sessions/resolvers';
@@ -23,16 +26,14 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext
   return {
     name: 'auth',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection, redis, cache, logger }) {
+    setup({ connection, redis, cache, queue, logger }) {
       const users = userModel(connection);
+      const emails = emailModels(connection);
+      const relay = createAuthRelay({ connection, users, emails, queue, logger }, config);
+      const refreshTokens = createRefreshTokens(redis, config.REFRESH_TOKEN_TTL_SECONDS);
       const services = {
-        sessions: createSessionService({
-          users,
-          refreshTokens: createRefreshTokens(redis, config.REFRESH_TOKEN_TTL_SECONDS),
-          throttle: createLoginThrottle(redis, config),
-          settings: config,
-          logger,
-        }),
+        sessions: createSessionService({ users, refreshTokens, throttle: createLoginThrottle(redis, config), settings: config, relay, logger }),
+        emails: createEmailService({ users, emails, relay, cache, refreshTokens }),
       };
       return {
         resolvers,

@@ -20,21 +20,23 @@ import { createProductStore } from './products/store';
 import { cartResolvers } from './resolvers';
 import { stockMovementModel } from './stock/model';
 import { createStockLedger } from './stock/stock-ledger';
+import { createCartRelay } from './jobs';
 
 const resolvers: Resolvers = { DateTime: DateTimeScalar, ...cartResolvers };
 
 /** The cart subgraph: products and their stock, carts, orders and checkout. */
-export function cartSubgraph(_config: CartConfig): SubgraphDefinition<CartContext> {
+export function cartSubgraph(config: CartConfig): SubgraphDefinition<CartContext> {
   return {
     name: 'cart',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection, cache }) {
+    setup({ connection, cache, queue, logger }) {
       const products = productModel(connection);
       const carts = cartModel(connection);
       const orders = orderModel(connection);
       const ledger = createStockLedger(stockMovementModel(connection), products);
       const cartService = createCartService(carts, cache);
-      const checkout = createCheckout({ orders, carts, products, ledger, cartService, cache });
+      const relay = createCartRelay({ connection, orders, queue, logger }, config);
+      const checkout = createCheckout({ orders, carts, products, ledger, cartService, cache, relay });
       const stores = { products: createProductStore(products, cache), orders: createOrderStore(orders, cache) };
       return {
         resolvers,

@@ -181,7 +181,7 @@ describe('checkout', () => {
     await stack.query(ADD, { token: owner.token, variables: { p: await addProduct(stack), q: 1 } });
     const order = (await stack.query<{ checkout: OrderView }>(CHECKOUT, { token: owner.token, variables: { key: key() } })).data!.checkout;
     const entities = async (userId: string) => {
-      const header = await signIdentity({ userId, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
+      const header = await signIdentity({ userId, email: null, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
       const result = await graphql<{ _entities: Array<{ id: string; totalCents: number } | null> }>(
         stack.subgraphUrls.cart,
         `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id totalCents } } }`,

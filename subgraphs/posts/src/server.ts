@@ -9,18 +9,21 @@ import { postModel } from './posts/model';
 import { postResolvers } from './posts/resolvers';
 import { createPostService } from './posts/service';
 import { createPostStore } from './posts/store';
+import { createPostsRelay } from './jobs';
+import { tagCountModel } from './tags/model';
 
 const resolvers: Resolvers = { DateTime: DateTimeScalar, ...postResolvers };
 
 /** The posts subgraph: posts, the feed, tags, and each user's posts. */
-export function postsSubgraph(_config: PostsConfig): SubgraphDefinition<PostsContext> {
+export function postsSubgraph(config: PostsConfig): SubgraphDefinition<PostsContext> {
   return {
     name: 'posts',
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
-    setup({ connection, cache }) {
+    setup({ connection, cache, queue, logger }) {
       const posts = postModel(connection);
-      const store = createPostStore(posts, cache);
-      const services = { posts: createPostService(posts, cache) };
+      const store = createPostStore(posts, tagCountModel(connection), cache);
+      const relay = createPostsRelay({ connection, posts, queue, logger }, config);
+      const services = { posts: createPostService(posts, cache, relay) };
       return {
         resolvers,
         context: (base) => ({ ...base, store, services, loaders: createPostLoaders(store) }),

@@ -10,6 +10,8 @@ import type { RedisClient } from '@supergraph/redis';
  * - `auth:rt:{sid}:<sha256(secret)>` -> `live` | `used`.
  */
 const sessionKey = (sessionId: string) => `auth:session:{${sessionId}}`;
+/** The sessions of a user, so a password reset can end them all. */
+const userSessionsKey = (userId: string) => `auth:user-sessions:{${userId}}`;
 const tokenKey = (sessionId: string, secret: string) =>
   `auth:rt:{${sessionId}}:${createHash('sha256').update(secret).digest('base64url')}`;
 
@@ -61,6 +63,8 @@ export interface RefreshTokens {
   rotate(token: string): Promise<RotateResult>;
   /** Ends the session a token belongs to. True when a live session was ended. */
   revoke(token: string): Promise<boolean>;
+  /** Ends every session of a user. */
+  revokeAll(userId: string): Promise<void>;
 }
 
 export function createRefreshTokens(redis: RedisClient, ttlSeconds: number): RefreshTokens {
@@ -73,6 +77,7 @@ export function createRefreshTokens(redis: RedisClient, ttlSeconds: number): Ref
         .set(sessionKey(sessionId), userId, 'EX', ttlSeconds)
         .set(tokenKey(sessionId, secret), 'live', 'EX', ttlSeconds)
         .exec();
+      await redis.multi().sadd(userSessionsKey(userId), sessionId).expire(userSessionsKey(userId), ttlSeconds).exec();
       return { sessionId, refreshToken: token };
     },
     async rotate(token) {
@@ -99,6 +104,12 @@ export function createRefreshTokens(redis: RedisClient, ttlSeconds: number): Ref
       const state = await redis.get(tokenKey(parsed.sessionId, parsed.secret));
       if (!state) return false;
       return (await redis.del(sessionKey(parsed.sessionId))) === 1;
+    },
+    async revokeAll(userId) {
+      const sessions = await redis.smembers(userSessionsKey(userId));
+      // One DEL per session: in a cluster their keys live in different slots.
+      await Promise.all(sessions.map((sessionId) => redis.del(sessionKey(sessionId))));
+      await redis.del(userSessionsKey(userId));
     },
   };
 }

@@ -17,5 +17,8 @@ export const sessionResolvers: Resolvers = {
       context.services.sessions.login(input, context.identity.clientIp).then(signedIn(context)),
     refreshToken: (_, { refreshToken }, context) => context.services.sessions.refresh(refreshToken).then(signedIn(context)),
     logout: (_, { refreshToken }, { services }) => services.sessions.logout(refreshToken),
+    verifyEmail: (_, { token }, { services }) => services.emails.verifyEmail(token),
+    requestPasswordReset: (_, { email }, { services }) => services.emails.requestPasswordReset(email),
+    resetPassword: (_, { token, newPassword }, { services }) => services.emails.resetPassword(token, newPassword),
   },
 };

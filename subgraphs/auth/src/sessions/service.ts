@@ -2,7 +2,9 @@ import { signAccessToken, type AccessTokenSettings } from '@supergraph/identity'
 import { errors } from '@supergraph/subgraph';
 import type { Logger } from '@supergraph/logger';
 import { toUser, type User, type UserModel, type UserRecord } from '../users/model';
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
+import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
+import { AUTH_EVENTS } from '../jobs';
 import type { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password';
 import type { RefreshTokens } from './refresh-tokens';
@@ -39,14 +41,15 @@ export function createSessionService(deps: {
   refreshTokens: RefreshTokens;
   throttle: LoginThrottle;
   settings: SessionSettings;
+  relay: OutboxRelay;
   logger: Logger;
 }): SessionService {
-  const { users, refreshTokens, throttle, settings } = deps;
+  const { users, refreshTokens, throttle, settings, relay } = deps;
 
   const issue = async (user: User, started?: { sessionId: string; refreshToken: string }): Promise<Session> => {
     const session = started ?? (await refreshTokens.start(user.id));
     const accessToken = await signAccessToken(
-      { userId: user.id, roles: [...user.roles], sessionId: session.sessionId },
+      { userId: user.id, email: user.email, roles: [...user.roles], sessionId: session.sessionId },
       settings,
       settings.ACCESS_TOKEN_TTL_SECONDS,
     );
@@ -65,8 +68,13 @@ export function createSessionService(deps: {
       const passwordHash = await hashPassword(password);
       try {
         // The unique index decides races: of two registrations with one email, one insert fails.
-        const created = await users.create({ email, name, passwordHash, roles: ['user'], emailVerified: false });
-        return await issue(toUser(created.toObject()));
+        const _id = new Types.ObjectId();
+        // The verification email is recorded by the same insert that creates the account.
+        const event = outboxEvent(AUTH_EVENTS.registered, String(_id));
+        const created = await users.create({ _id, email, name, passwordHash, roles: ['user'], emailVerified: false, outbox: [event] });
+        const session = await issue(toUser(created.toObject()));
+        await relay.publish(event, String(_id));
+        return session;
       } catch (error) {
         if (isDuplicateKey(error)) throw errors.conflict('An account with this email already exists.', { field: 'email' });
         throw error;

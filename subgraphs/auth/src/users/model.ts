@@ -1,3 +1,4 @@
+import { outboxField, type OutboxEvent } from '@supergraph/outbox';
 import { Schema, type Connection, type HydratedDocument, type Model, type Types } from 'mongoose';
 
 /** A stored user. `email` is kept lower-cased and trimmed, so the unique index is case-blind. */
@@ -7,6 +8,8 @@ export interface UserRecord {
   passwordHash: string;
   roles: string[];
   emailVerified: boolean;
+  /** Side effects recorded by the same write that caused them (see @supergraph/outbox). */
+  outbox: OutboxEvent[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,10 +45,12 @@ const userSchema = new Schema<UserRecord>(
     passwordHash: { type: String, required: true },
     roles: { type: [String], default: () => ['user'] },
     emailVerified: { type: Boolean, default: false },
+    outbox: outboxField,
   },
   { timestamps: true, collection: 'users', strict: 'throw' },
 );
 userSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
+userSchema.index({ 'outbox.at': 1 }, { name: 'outbox_at' });
 
 /** Registers the model on a connection (one connection per process, or per test database). */
 export function userModel(connection: Connection): UserModel {

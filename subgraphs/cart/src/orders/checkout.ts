@@ -6,6 +6,8 @@ import type { CartModel } from '../carts/model';
 import { signedIn, type CartService } from '../carts/service';
 import type { ProductModel } from '../products/model';
 import type { StockLedger } from '../stock/stock-ledger';
+import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
+import { ORDER_PLACED } from '../jobs';
 import { toOrder, type Order, type OrderModel, type OrderRecord } from './model';
 
 type StoredOrder = OrderRecord & { _id: Types.ObjectId };
@@ -16,6 +18,7 @@ const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 export const orderFamilies = { orders: (userId: string) => `orders:${userId}` };
 
 export interface CheckoutDeps {
+  relay: OutboxRelay;
   orders: OrderModel;
   carts: CartModel;
   products: ProductModel;
@@ -37,10 +40,12 @@ const insufficient = (productName: string, productId: string) =>
  * outcome; a line that cannot be taken gives back every unit already taken.
  */
 export function createCheckout(deps: CheckoutDeps) {
-  const { orders, carts, products, ledger, cartService, cache } = deps;
+  const { orders, carts, products, ledger, cartService, cache, relay } = deps;
 
   const setStatus = async (order: StoredOrder, status: 'placed' | 'failed', failure: OrderRecord['failure']) => {
-    await orders.updateOne({ _id: order._id, status: 'pending' }, { $set: { status, failure } });
+    // Placing the order records its confirmation in the same single-document write.
+    const placed = status === 'placed' ? { $push: { outbox: outboxEvent(ORDER_PLACED, String(order._id)) } } : {};
+    await orders.updateOne({ _id: order._id, status: 'pending' }, { $set: { status, failure }, ...placed });
     return (await orders.findById(order._id).lean()) as StoredOrder;
   };
 
@@ -61,7 +66,12 @@ export function createCheckout(deps: CheckoutDeps) {
     ]);
 
   const settle = async (order: StoredOrder): Promise<Order> => {
-    if (order.status === 'placed') return toOrder(order);
+    if (order.status === 'placed') {
+      // A retry also re-publishes: if the first attempt could not enqueue, this one may
+      // (the job id is the event id, so it still runs once).
+      for (const event of order.outbox) await relay.publish(event, String(order._id));
+      return toOrder(order);
+    }
     if (order.status === 'failed') {
       const line = order.lines.find((item) => item.productId === order.failure?.productId) ?? order.lines[0];
       throw insufficient(line?.productName ?? 'a product', order.failure?.productId ?? '');
@@ -84,6 +94,7 @@ export function createCheckout(deps: CheckoutDeps) {
     }
     await cartService.subtract(order.userId, order.lines);
     await invalidate(order);
+    for (const event of final.outbox) await relay.publish(event, orderId);
     return toOrder(final);
   };
 
@@ -110,7 +121,9 @@ export function createCheckout(deps: CheckoutDeps) {
     const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
     let order: StoredOrder;
     try {
-      order = (await orders.create({ userId, idempotencyKey, status: 'pending', failure: null, lines, totalCents, currency })).toObject() as StoredOrder;
+      order = (
+        await orders.create({ userId, email: identity.email ?? '', idempotencyKey, status: 'pending', failure: null, lines, totalCents, currency, outbox: [] })
+      ).toObject() as StoredOrder;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
       // The same key raced in: whichever order was written is the one.

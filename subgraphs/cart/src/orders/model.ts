@@ -1,3 +1,4 @@
+import { outboxField, type OutboxEvent } from '@supergraph/outbox';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 export interface OrderLineRecord {
@@ -14,12 +15,16 @@ export interface OrderLineRecord {
  */
 export interface OrderRecord {
   userId: string;
+  /** Where the confirmation goes: the buyer's email at checkout (from the signed identity). */
+  email: string;
   idempotencyKey: string;
   status: 'pending' | 'placed' | 'failed';
   failure: { reason: string; productId: string } | null;
   lines: OrderLineRecord[];
   totalCents: number;
   currency: string;
+  /** Side effects recorded by the same write that caused them (see @supergraph/outbox). */
+  outbox: OutboxEvent[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -52,6 +57,7 @@ export function toOrder(record: OrderRecord & { _id: Types.ObjectId }): Order {
 const orderSchema = new Schema<OrderRecord>(
   {
     userId: { type: String, required: true },
+    email: { type: String, default: '' },
     idempotencyKey: { type: String, required: true, maxlength: 128 },
     status: { type: String, required: true, enum: ['pending', 'placed', 'failed'] },
     failure: { type: new Schema({ reason: String, productId: String }, { _id: false }), default: null },
@@ -68,11 +74,13 @@ const orderSchema = new Schema<OrderRecord>(
     ],
     totalCents: { type: Number, required: true, min: 0 },
     currency: { type: String, required: true },
+    outbox: outboxField,
   },
   { collection: 'orders', timestamps: true, strict: 'throw' },
 );
 orderSchema.index({ userId: 1, idempotencyKey: 1 }, { unique: true, name: 'user_key_unique' });
 orderSchema.index({ userId: 1, status: 1, createdAt: -1, _id: -1 }, { name: 'user_recent' });
+orderSchema.index({ 'outbox.at': 1 }, { name: 'outbox_at' });
 
 export function orderModel(connection: Connection): OrderModel {
   return (connection.models.Order as OrderModel | undefined) ?? connection.model<OrderRecord>('Order', orderSchema);

@@ -77,6 +77,11 @@ export type Query = {
   post: Maybe<Post>;
   /** Posts with a tag, newest first. `first` is 1 to 100. */
   postsByTag: Array<Post>;
+  /**
+   * The most used tags, most posts first. Counts follow writes within moments (a background job
+   * keeps them). `limit` is 1 to 100.
+   */
+  trendingTags: Array<TagCount>;
 };
 
 
@@ -95,6 +100,18 @@ export type QueryPostsByTagArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   tag: Scalars['String']['input'];
+};
+
+
+export type QueryTrendingTagsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** How many live posts carry a tag. */
+export type TagCount = {
+  __typename?: 'TagCount';
+  count: Scalars['Int']['output'];
+  tag: Scalars['String']['output'];
 };
 
 /** Only the fields given change. */
@@ -224,6 +241,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Post: ResolverTypeWrapper<PostEntity>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TagCount: ResolverTypeWrapper<TagCount>;
   UpdatePostInput: UpdatePostInput;
   User: ResolverTypeWrapper<UserReferenceEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -239,6 +257,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Post: PostEntity;
   Query: Record<PropertyKey, never>;
+  TagCount: TagCount;
   UpdatePostInput: UpdatePostInput;
   User: UserReferenceEntity;
   Boolean: Scalars['Boolean']['output'];
@@ -279,6 +298,12 @@ export type QueryResolvers<ContextType = PostsContext, ParentType extends Resolv
   feed?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryFeedArgs, 'first'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
   postsByTag?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostsByTagArgs, 'first' | 'tag'>>;
+  trendingTags?: Resolver<Array<ResolversTypes['TagCount']>, ParentType, ContextType, RequireFields<QueryTrendingTagsArgs, 'limit'>>;
+}>;
+
+export type TagCountResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['TagCount'] = ResolversParentTypes['TagCount']> = ResolversObject<{
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type UserResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
@@ -292,6 +317,7 @@ export type Resolvers<ContextType = PostsContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Post?: PostResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TagCount?: TagCountResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

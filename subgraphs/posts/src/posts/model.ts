@@ -1,3 +1,4 @@
+import { outboxField, type OutboxEvent } from '@supergraph/outbox';
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
 /**
@@ -13,6 +14,8 @@ export interface PostRecord {
   authorId: string;
   authorSeq: number;
   deletedAt: Date | null;
+  /** Side effects recorded by the same write that caused them (see @supergraph/outbox). */
+  outbox: OutboxEvent[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -57,6 +60,7 @@ const postSchema = new Schema<PostRecord>(
     authorId: { type: String, required: true },
     authorSeq: { type: Number, required: true },
     deletedAt: { type: Date, default: null },
+    outbox: outboxField,
   },
   { timestamps: true, collection: 'posts', strict: 'throw' },
 );
@@ -64,6 +68,7 @@ postSchema.index({ authorId: 1, authorSeq: 1 }, { unique: true, name: 'author_se
 // The feed and tag lists: newest first, _id breaking ties, for a stable order.
 postSchema.index({ createdAt: -1, _id: -1 }, { name: 'recent' });
 postSchema.index({ tags: 1, createdAt: -1, _id: -1 }, { name: 'tag_recent' });
+postSchema.index({ 'outbox.at': 1 }, { name: 'outbox_at' });
 
 export function postModel(connection: Connection): PostModel {
   return (connection.models.Post as PostModel | undefined) ?? connection.model<PostRecord>('Post', postSchema);

@@ -10,6 +10,7 @@ const PUBLIC_ENTITY = { maxAge: 60 } as const;
 export const postResolvers: Resolvers = {
   Query: {
     post: (_, { id }, { loaders }) => loaders.postById.load(id),
+    trendingTags: (_, { limit }, { store }) => store.trendingTags(pageSize(limit, 10)),
     feed: async (_, { first, after }, { store, loaders }) =>
       loaders.resolveList(await store.feed(pageSize(first, 20), parseCursor(after))),
     postsByTag: async (_, { tag, first, after }, { store, loaders }) =>

@@ -1,7 +1,9 @@
 import type { Cache } from '@supergraph/cache';
 import type { Identity } from '@supergraph/identity';
 import { errors, parseInput } from '@supergraph/subgraph';
-import { isValidObjectId, type Types } from 'mongoose';
+import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
+import { isValidObjectId, Types } from 'mongoose';
+import { POST_EVENTS } from '../jobs';
 import { toPost, type Post, type PostModel, type PostRecord } from './model';
 import { families } from './store';
 import { createPostInput, updatePostInput } from './validation';
@@ -24,7 +26,7 @@ function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-export function createPostService(posts: PostModel, cache: Cache): PostService {
+export function createPostService(posts: PostModel, cache: Cache, relay: OutboxRelay): PostService {
   /** The live post, read from MongoDB (never the cache: a write decides on fresh data). */
   const ownPost = async (identity: Identity, id: string) => {
     const userId = signedIn(identity);
@@ -42,9 +44,12 @@ export function createPostService(posts: PostModel, cache: Cache): PostService {
         // The next number is the count of the author's posts (deleted ones keep theirs) plus one;
         // the unique index turns a race for it into a retry.
         const authorSeq = (await posts.countDocuments({ authorId })) + 1;
+        const _id = new Types.ObjectId();
+        const event = outboxEvent(POST_EVENTS.created, String(_id), { tags });
         try {
-          const created = await posts.create({ title, body, tags, authorId, authorSeq, deletedAt: null });
+          const created = await posts.create({ _id, title, body, tags, authorId, authorSeq, deletedAt: null, outbox: [event] });
           await cache.invalidate([families.feed, families.author(authorId), ...tags.map(families.tag)].map(cache.listKey));
+          await relay.publish(event, String(_id));
           return toPost(created.toObject());
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
@@ -60,22 +65,30 @@ export function createPostService(posts: PostModel, cache: Cache): PostService {
       if (changes.title != null) set.title = changes.title;
       if (changes.body != null) set.body = changes.body;
       if (changes.tags != null) set.tags = changes.tags;
-      const updated = (await posts.findOneAndUpdate({ _id: existing._id, deletedAt: null }, { $set: set }, { returnDocument: 'after' }).lean()) as
+      const touchedTags = changes.tags ? [...new Set([...existing.tags, ...changes.tags])] : [];
+      const event = touchedTags.length > 0 ? outboxEvent(POST_EVENTS.updated, String(new Types.ObjectId()), { tags: touchedTags }) : null;
+      const updated = (await posts.findOneAndUpdate(
+        { _id: existing._id, deletedAt: null },
+        { $set: set, ...(event ? { $push: { outbox: event } } : {}) },
+        { returnDocument: 'after' },
+      ).lean()) as
         | (PostRecord & { _id: Types.ObjectId })
         | null;
       if (!updated) throw errors.notFound('No post with this id.', { id });
-      const touchedTags = changes.tags ? [...new Set([...existing.tags, ...changes.tags])] : [];
       await cache.invalidate([cache.entityKey('post', id), ...touchedTags.map((tag) => cache.listKey(families.tag(tag)))]);
+      if (event) await relay.publish(event, id);
       return toPost(updated);
     },
 
     async remove(identity, id) {
       const existing = await ownPost(identity, id);
-      await posts.updateOne({ _id: existing._id }, { $set: { deletedAt: new Date() } });
+      const event = outboxEvent(POST_EVENTS.deleted, id, { tags: existing.tags });
+      await posts.updateOne({ _id: existing._id }, { $set: { deletedAt: new Date() }, $push: { outbox: event } });
       await cache.invalidate([
         cache.entityKey('post', id),
         ...[families.feed, families.author(existing.authorId), ...existing.tags.map(families.tag)].map(cache.listKey),
       ]);
+      await relay.publish(event, id);
       return id;
     },
   };

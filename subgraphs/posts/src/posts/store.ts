@@ -2,6 +2,8 @@ import type { Cache } from '@supergraph/cache';
 import { isValidObjectId, type Types } from 'mongoose';
 import { loadAuthorPages, type AuthorPage } from './author-pages';
 import type { PostPosition } from './cursor';
+import { TRENDING_FAMILY } from '../jobs';
+import type { TagCountModel } from '../tags/model';
 import { toPost, type Post, type PostModel, type PostRecord } from './model';
 
 type Lean = PostRecord & { _id: Types.ObjectId };
@@ -21,6 +23,7 @@ export interface PostStore {
   feed(first: number, after: PostPosition | null): Promise<PostList>;
   byTag(tag: string, first: number, after: PostPosition | null): Promise<PostList>;
   byAuthors(pages: readonly AuthorPage[]): Promise<PostList[]>;
+  trendingTags(limit: number): Promise<Array<{ tag: string; count: number }>>;
 }
 
 /** Cache families a post belongs to: bump them when a post joins, leaves or moves in them. */
@@ -38,7 +41,7 @@ function before(after: PostPosition | null) {
   };
 }
 
-export function createPostStore(posts: PostModel, cache: Cache): PostStore {
+export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cache: Cache): PostStore {
   const recent = async (filter: Record<string, unknown>, first: number, after: PostPosition | null): Promise<string[]> => {
     const found = await posts
       .find({ ...filter, deletedAt: null, ...before(after) }, { _id: 1 })
@@ -61,6 +64,12 @@ export function createPostStore(posts: PostModel, cache: Cache): PostStore {
     byTag: async (tag, first, after) => ({
       ids: await cache.list([families.tag(tag)], variant(first, after), () => recent({ tags: tag }, first, after)),
     }),
+
+    trendingTags: (limit) =>
+      cache.list([TRENDING_FAMILY], String(limit), async () => {
+        const found = await tagCounts.find({ count: { $gt: 0 } }).sort({ count: -1, _id: 1 }).limit(limit).lean();
+        return found.map((row) => ({ tag: row._id, count: row.count }));
+      }),
 
     async byAuthors(pages) {
       const requests = pages.map((page, index) => ({

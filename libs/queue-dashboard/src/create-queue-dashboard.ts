@@ -1,0 +1,144 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Queue } from 'bullmq';
+import express, { type RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import { basicAuth } from './basic-auth';
+
+/** Options for {@link createQueueDashboard}. */
+export interface QueueDashboardOptions {
+  /** BullMQ queue names to show, e.g. `['auth-email', 'posts-tags', 'cart-email']`. */
+  queueNames: readonly string[];
+  /** Redis URL of the queues. */
+  redisUrl: string;
+  /** BullMQ key prefix. @defaultValue 'bull' */
+  prefix?: string;
+  /**
+   * HTTP Basic credential required for every request, static assets included. Wrong or missing
+   * -> 401 with `WWW-Authenticate: Basic realm="queues"`. The user name may not contain `:`.
+   */
+  username: string;
+  /** At least 12 characters. */
+  password: string;
+  /** Base path the dashboard is served under. @defaultValue '/' */
+  basePath?: string;
+  /** Title shown by Bull Board. @defaultValue 'Supergraph queues' */
+  title?: string;
+  /** Called with Redis connection errors. @defaultValue writes the message to stderr */
+  onError?: (error: Error) => void;
+}
+
+/** A running (or ready to run) Bull Board dashboard; see {@link createQueueDashboard}. */
+export interface QueueDashboard {
+  /** Starts listening; resolves with the actual port (pass 0 for a free one). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Closes the HTTP server and the Redis connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The policy keeps the browser on this origin: Bull Board's page links a web font from a CDN. */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const securityHeaders: RequestHandler = (_req, res, next) => {
+  res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.set('X-Content-Type-Options', 'nosniff');
+  res.set('Referrer-Policy', 'no-referrer');
+  next();
+};
+
+function validate(options: QueueDashboardOptions): void {
+  const { queueNames, redisUrl, username, password, basePath = '/' } = options;
+  if (queueNames.length === 0) throw new TypeError('queueNames: expected at least one queue name, got []');
+  for (const name of queueNames) {
+    if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`queueNames: invalid queue name ${JSON.stringify(name)}`);
+  }
+  if (typeof redisUrl !== 'string' || redisUrl === '') throw new TypeError('redisUrl: expected a Redis URL, got an empty value');
+  if (typeof username !== 'string' || username === '') throw new TypeError('username: expected a non-empty user name');
+  if (username.includes(':')) throw new TypeError('username: HTTP Basic user names may not contain ":"');
+  if (typeof password !== 'string' || password.length < 12) {
+    throw new TypeError(`password: expected at least 12 characters, got ${typeof password === 'string' ? password.length : 0}`);
+  }
+  if (!basePath.startsWith('/')) throw new TypeError(`basePath: expected a path starting with "/", got ${JSON.stringify(basePath)}`);
+}
+
+/**
+ * Builds a Bull Board dashboard for the named BullMQ queues, on its own HTTP server behind an
+ * HTTP Basic credential. The board is read-only (no retry, clean or delete buttons). All queues
+ * share one Redis connection, closed by {@link QueueDashboard.close}.
+ *
+ * @throws TypeError when an option is invalid (no queue names, empty user name, short password...).
+ */
+export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
+  validate(options);
+  const { queueNames, redisUrl, prefix = 'bull', username, password, title = 'Supergraph queues' } = options;
+  const onError = options.onError ?? ((error: Error) => console.error(`[queue-dashboard] Redis: ${error.message}`));
+  const basePath = (options.basePath ?? '/').replace(/\/+$/, '') || '/';
+
+  // One connection for every queue; BullMQ marks a passed-in client as shared and never closes it.
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', onError);
+  const queues = [...new Set(queueNames)].map((name) => {
+    const queue = new Queue(name, { connection, prefix });
+    queue.on('error', () => undefined); // already reported once through the connection's listener
+    return queue;
+  });
+
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(basePath);
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: title, hideDocsLink: true } },
+  });
+  const board: RequestHandler = serverAdapter.getRouter();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders, basicAuth(username, password, 'queues'));
+  app.use(basePath, board);
+  const server: Server = createServer(app);
+
+  let closing: Promise<void> | undefined;
+  const closeServer = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (!server.listening) return resolve();
+      server.close((error) => (error ? reject(error) : resolve()));
+      server.closeAllConnections(); // browsers keep idle keep-alive sockets open
+    });
+
+  return {
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        if (closing) return reject(new Error('queue dashboard: listen() after close()'));
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+    close() {
+      closing ??= (async () => {
+        await closeServer();
+        await Promise.allSettled(queues.map((queue) => queue.close()));
+        // QUIT would wait for a reconnect that may never come: only a ready connection says goodbye.
+        if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
+        else connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { createQueueDashboard, type QueueDashboard, type QueueDashboardOptions } from './create-queue-dashboard';

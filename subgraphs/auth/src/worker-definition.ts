@@ -1,0 +1,23 @@
+import { createDeliveryLog, createMailer } from '@supergraph/mail';
+import type { WorkerDefinition } from '@supergraph/subgraph';
+import type { AuthWorkerConfig } from './config';
+import { emailModels } from './emails/model';
+import { AUTH_EMAIL_QUEUE, authEmailProcessor, createAuthRelay } from './jobs';
+import { userModel } from './users/model';
+
+/** The auth worker: verification and password-reset emails, and the relay of auth's outbox. */
+export function authWorker(config: AuthWorkerConfig): WorkerDefinition {
+  return {
+    name: 'auth',
+    setup({ connection, queue, logger }) {
+      const users = userModel(connection);
+      const emails = emailModels(connection);
+      const mailer = createMailer(config);
+      return {
+        processors: { [AUTH_EMAIL_QUEUE]: authEmailProcessor({ users, emails, mailer, deliveries: createDeliveryLog(connection), settings: config }) },
+        relay: createAuthRelay({ connection, users, emails, queue, logger }, config),
+        close: () => mailer.close(),
+      };
+    },
+  };
+}

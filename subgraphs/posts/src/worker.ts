@@ -1,0 +1,5 @@
+import { runWorker } from '@supergraph/subgraph';
+import { loadPostsConfig } from './config';
+import { postsWorker } from './worker-definition';
+
+runWorker(loadPostsConfig, postsWorker);
