@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Bundles one app (gateway or a subgraph) into <app>/dist/main.js with esbuild: our own
 // workspace libs are inlined, npm packages stay external and load from node_modules.
-// Usage: node scripts/build-app.mjs <app dir> [entry...]   (default entry: src/main.ts)
-import { readFileSync } from 'node:fs';
+// Usage: node scripts/build-app.mjs <app dir> [entry...]
+// (default entries: src/main.ts, and src/worker.ts when the app has a worker process)
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -18,7 +19,8 @@ const external = Object.keys(lock.packages)
   .map((key) => key.slice('node_modules/'.length))
   .flatMap((name) => [name, `${name}/*`]);
 
-const absoluteEntries = (entries.length > 0 ? entries : ['src/main.ts']).map((entry) => path.join(root, appDir, entry));
+const defaults = ['src/main.ts', 'src/worker.ts'].filter((entry) => existsSync(path.join(root, appDir, entry)));
+const absoluteEntries = (entries.length > 0 ? entries : defaults).map((entry) => path.join(root, appDir, entry));
 await build({
   entryPoints: absoluteEntries,
   outdir: path.join(root, appDir, 'dist'),

@@ -27,12 +27,22 @@ let stopping = false;
 
 const say = (message: string) => console.log(`\x1b[1m[dev]\x1b[0m ${message}`);
 
+interface DevSecrets {
+  JWT_SECRET: string;
+  IDENTITY_SECRET: string;
+  ADMIN_PASSWORD: string;
+}
+
 /** Secrets for local development, made once and kept in .data so tokens survive restarts. */
-function devSecrets(): { JWT_SECRET: string; IDENTITY_SECRET: string } {
+function devSecrets(): DevSecrets {
   const file = path.join(devDataRoot(), 'dev-secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { JWT_SECRET: string; IDENTITY_SECRET: string };
+  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  const secrets: DevSecrets = {
+    JWT_SECRET: kept.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    IDENTITY_SECRET: kept.IDENTITY_SECRET ?? randomBytes(32).toString('hex'),
+    ADMIN_PASSWORD: kept.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url'),
+  };
   mkdirSync(devDataRoot(), { recursive: true });
-  const secrets = { JWT_SECRET: randomBytes(32).toString('hex'), IDENTITY_SECRET: randomBytes(32).toString('hex') };
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
 }
@@ -136,9 +146,19 @@ async function main(): Promise<void> {
     say('composed schema/supergraph.graphql');
   }
 
-  const shared = { NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...devSecrets(), REDIS_URL: redisUrl };
+  const { ADMIN_PASSWORD, ...secrets } = devSecrets();
+  const shared = { NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', ...secrets, REDIS_URL: redisUrl };
+  // Mail: a local sink that prints what it catches, unless a real SMTP_URL is given.
+  let smtpUrl = process.env.SMTP_URL;
+  if (!smtpUrl) {
+    const sinkPort = Number(process.env.SMTP_SINK_PORT ?? 1025);
+    start('mail', 'scripts/mail-sink.ts', { SMTP_SINK_PORT: String(sinkPort) });
+    smtpUrl = `smtp://127.0.0.1:${sinkPort}`;
+  }
   for (const app of APPS) {
-    start(app.name, app.entry, { ...shared, PORT: String(app.port), MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`) });
+    const env = { ...shared, MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`), SMTP_URL: smtpUrl };
+    start(app.name, app.entry, { ...env, PORT: String(app.port) });
+    start(`${app.name}-worker`, app.entry.replace('main.ts', 'worker.ts'), env);
   }
   await Promise.all(APPS.map((app) => waitReady(app.name, app.port)));
   start(GATEWAY.name, GATEWAY.entry, {
@@ -147,9 +167,13 @@ async function main(): Promise<void> {
     AUTH_URL: 'http://127.0.0.1:4001/graphql',
     POSTS_URL: 'http://127.0.0.1:4002/graphql',
     CART_URL: 'http://127.0.0.1:4003/graphql',
+    ADMIN_PASSWORD,
+    QUEUE_REDIS_URL: redisUrl,
   });
   await waitReady(GATEWAY.name, GATEWAY.port);
-  say(`supergraph ready: open the Explorer (Apollo Sandbox) at http://localhost:${GATEWAY.port}/  (Ctrl-C stops everything)`);
+  say(`supergraph ready: open the Explorer (Apollo Sandbox) at http://localhost:${GATEWAY.port}/`);
+  say(`queues (Bull Board): http://localhost:4100/  user admin, password ${ADMIN_PASSWORD}`);
+  say(`mail: ${process.env.SMTP_URL ? `sent to ${smtpUrl}` : 'caught by the local sink, printed here as [mail] lines and kept in .data/mail/'}  (Ctrl-C stops everything)`);
 }
 
 main().catch(async (error: unknown) => {

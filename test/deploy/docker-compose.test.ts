@@ -8,9 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, PRESET_NAMES } from '@supergraph/config';
-import { loadAuthConfig } from '../../subgraphs/auth/src/config';
+import { loadAuthConfig, loadAuthWorkerConfig } from '../../subgraphs/auth/src/config';
 import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { loadCartConfig } from '../../subgraphs/cart/src/config';
+import { loadCartConfig, loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
 import { loadGatewayConfig, subgraphUrls } from '../../gateway/src/config';
 import { SUBGRAPHS } from '../../schema/subgraphs';
 
@@ -41,6 +41,13 @@ const APPS: Readonly<Record<string, AppSpec>> = {
   gateway: { dir: 'gateway', load: loadGatewayConfig, required: ['IDENTITY_SECRET', 'JWT_SECRET'] },
 };
 const APP_NAMES = Object.keys(APPS);
+
+/** Each subgraph's worker: its loader and what it needs beyond the subgraph's own variables. */
+const WORKERS: Readonly<Record<string, { subgraph: string; load: Loader; required: readonly string[] }>> = {
+  'auth-worker': { subgraph: 'auth', load: loadAuthWorkerConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET', 'SMTP_URL'] },
+  'posts-worker': { subgraph: 'posts', load: loadPostsConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
+  'cart-worker': { subgraph: 'cart', load: loadCartWorkerConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'SMTP_URL'] },
+};
 const SUBGRAPH_SERVICES = ['auth', 'posts', 'cart'];
 
 // --- narrowing helpers for the parsed YAML (which is untyped) ---
@@ -215,8 +222,10 @@ function durationMs(value: string): number {
 describe('docker-compose.yml', () => {
   const compose = loadCompose();
 
-  it('defines mongo, redis, the three subgraphs and the gateway', () => {
-    expect(Object.keys(services(compose)).sort()).toEqual(['auth', 'cart', 'gateway', 'mongo', 'posts', 'redis']);
+  it('defines mongo, redis, a mail server, the three subgraphs, their workers and the gateway', () => {
+    expect(Object.keys(services(compose)).sort()).toEqual(
+      ['auth', 'auth-worker', 'cart', 'cart-worker', 'gateway', 'mailpit', 'mongo', 'posts', 'posts-worker', 'redis'],
+    );
     expect(service(compose, 'mongo').image).toBe('mongo:7');
     expect(service(compose, 'redis').image).toBe('redis:7-alpine');
   });
@@ -319,7 +328,7 @@ describe('docker-compose.yml', () => {
       }
     }
     for (const name of SUBGRAPH_SERVICES) expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis']);
-    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(['auth', 'cart', 'posts']);
+    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(['auth', 'cart', 'posts', 'redis']);
   });
 
   it('every URL an app is given names a service it depends on', () => {
@@ -348,11 +357,9 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway, on 4000', () => {
-    for (const [name, svc] of Object.entries(services(compose))) {
-      if (name === 'gateway') expect(svc.ports).toEqual(['4000:4000']);
-      else expect(svc.ports).toBeUndefined();
-    }
+  it('publishes only the gateway (4000, and its admin port 4100) and the mail UI (8025)', () => {
+    const published: Record<string, unknown> = { gateway: ['4000:4000', '4100:4100'], mailpit: ['8025:8025'] };
+    for (const [name, svc] of Object.entries(services(compose))) expect(svc.ports).toEqual(published[name]);
   });
 
   it('checks and persists mongo and redis', () => {
@@ -412,5 +419,47 @@ describe('deploy/Dockerfile', () => {
     const dir = appSpec(name).dir;
     const schema = dir === 'gateway' ? 'schema/supergraph.graphql' : `${dir}/schema.graphql`;
     expect(existsSync(path.join(root, schema))).toBe(true);
+  });
+});
+
+describe('docker-compose.yml workers', () => {
+  const compose = loadCompose();
+
+  it.each(Object.keys(WORKERS))('%s runs its subgraph image with the worker entry', (name) => {
+    const spec = WORKERS[name]!;
+    const worker = service(compose, name);
+    const subgraph = service(compose, spec.subgraph);
+    expect(worker.image).toBe(subgraph.image);
+    expect(worker.build).toEqual(subgraph.build);
+    const command = list(worker.command, `services.${name}.command`).map((part) => text(part, 'command'));
+    expect(command[0]).toBe('node');
+    expect(command.at(-1)).toBe(`${appSpec(spec.subgraph).dir}/dist/worker.js`);
+    expect(existsSync(path.join(root, appSpec(spec.subgraph).dir, 'src/worker.ts'))).toBe(true);
+  });
+
+  it.each(Object.keys(WORKERS))("%s's environment passes the worker's config loader, sharing its subgraph's database", (name) => {
+    const spec = WORKERS[name]!;
+    const env = containerEnv(compose, name);
+    expect(spec.load(env).NODE_ENV).toBe('production');
+    expect(env.MONGO_URL).toBe(containerEnv(compose, spec.subgraph).MONGO_URL);
+    for (const variable of spec.required) {
+      expect(env[variable]).toBeTruthy();
+      expect(configErrorOf(spec.load, without(env, variable)).problems.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
+    }
+  });
+
+  it.each(Object.keys(WORKERS))('%s starts after what it uses is healthy, and drains its jobs before being killed', (name) => {
+    const spec = WORKERS[name]!;
+    const worker = service(compose, name);
+    expect(Object.keys(dependsOn(worker, name)).sort()).toEqual([spec.subgraph, 'mailpit', 'mongo', 'redis'].sort());
+    for (const target of Object.keys(dependsOn(worker, name))) {
+      const health = service(compose, target).healthcheck;
+      expect(isRecord(health) && health.disable !== true).toBe(true);
+    }
+    const env = containerEnv(compose, name);
+    for (const preset of PRESET_NAMES) {
+      const budget = spec.load({ ...env, PRESET: preset }).SHUTDOWN_TIMEOUT_MS;
+      expect(durationMs(text(worker.stop_grace_period, `services.${name}.stop_grace_period`))).toBeGreaterThan(budget);
+    }
   });
 });
