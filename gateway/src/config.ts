@@ -17,6 +17,10 @@ export const gatewayConfigShape = {
   CART_URL: url.optional(),
   /** Budget for one subgraph fetch. */
   SUBGRAPH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  SUBGRAPH_MAX_CONNECTIONS: int(1, 10_000).default(128),
+  BREAKER_ERROR_PERCENT: int(1, 100).default(50),
+  BREAKER_VOLUME: int(1, 10_000).default(10),
+  BREAKER_RESET_MS: int(100, 600_000).default(5_000),
   /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z.stringbool().default(false),
   /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */

@@ -8,16 +8,22 @@ import { createHttpService, formatError, type HttpService } from '@supergraph/se
 import { subgraphUrls, type GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { IdentityDataSource } from './identity-data-source';
-import { createSubgraphFetcher } from './subgraph-fetcher';
+import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
+import { subgraphStates } from './subgraph-states';
 
 /** Builds the gateway (supergraph, subgraph routing, identity) without listening. */
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<HttpService> {
   const production = config.NODE_ENV === 'production';
   const overrides = subgraphUrls(config);
-  const fetcher = createSubgraphFetcher(config.SUBGRAPH_TIMEOUT_MS);
+  const clients = new Map<string, { url: string; client: SubgraphClient }>();
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
-    buildService: ({ name, url }) => new IdentityDataSource({ url: overrides[name] ?? url, fetcher }),
+    buildService: ({ name, url }) => {
+      const target = overrides[name] ?? url ?? '';
+      const client = createSubgraphClient(name, config, logger);
+      clients.set(name, { url: target, client });
+      return new IdentityDataSource({ name, logger }, { url: target, fetcher: client.fetcher });
+    },
     logger,
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -39,6 +45,9 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     apollo,
     logger,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    // Ready while it can serve: a dead subgraph costs its part of answers, not the gateway.
+    readinessDetails: () => subgraphStates(clients),
+    onShutdown: [() => Promise.all([...clients.values()].map(({ client }) => client.close()))],
     context: ({ request, requestId, logger: requestLogger }) =>
       createGatewayContext(config, request, requestId, requestLogger),
   });

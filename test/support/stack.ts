@@ -31,6 +31,9 @@ export interface TestStack {
   redis?: OwnRedis;
   /** Records the MongoDB commands each subgraph sends from now on. */
   watch(): StackWatch;
+  /** Stops one subgraph (as if it died); `restartSubgraph` brings it back on the same port. */
+  stopSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
+  restartSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
   /** Runs an operation through the gateway. */
   query<TData = Record<string, unknown>>(query: string, options?: GraphQLCallOptions): ReturnType<typeof graphql<TData>>;
   stop(): Promise<void>;
@@ -93,7 +96,8 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
   );
   const gateway = await buildGateway(gatewayConfig, silent('gateway'));
   const gatewayUrl = urlOf(await gateway.listen(0, '127.0.0.1'));
-  return {
+  const built = { auth, posts, cart };
+  const stack: TestStack = {
     gatewayUrl,
     subgraphUrls,
     subgraphs: { auth, posts, cart },
@@ -112,11 +116,25 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       };
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
+    async stopSubgraph(name) {
+      await built[name].service.shutdown('stopped by the test');
+    },
+    async restartSubgraph(name) {
+      const builders = {
+        auth: () => buildAuthSubgraph(loadAuthConfig(envs.auth), silent('auth')),
+        posts: () => buildPostsSubgraph(loadPostsConfig(envs.posts), silent('posts')),
+        cart: () => buildCartSubgraph(loadCartConfig(envs.cart), silent('cart')),
+      };
+      const fresh = await builders[name]();
+      await fresh.service.listen(Number(new URL(subgraphUrls[name]).port), '127.0.0.1');
+      built[name] = fresh;
+      stack.subgraphs[name] = fresh;
+    },
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
       await gateway.shutdown('test done');
       await Promise.all(
-        [auth, posts, cart].map(async (subgraph) => {
+        Object.values(built).map(async (subgraph) => {
           if (!options.keepDatabases) await subgraph.connection.dropDatabase().catch(() => undefined);
           await subgraph.service.shutdown('test done');
         }),
@@ -124,4 +142,5 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       await redis?.dispose();
     },
   };
+  return stack;
 }

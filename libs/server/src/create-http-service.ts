@@ -22,6 +22,8 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   logger: Logger;
   /** Dependencies `/readyz` checks. */
   readiness?: ReadinessChecks;
+  /** Extra facts `/readyz` reports without deciding readiness (e.g. each subgraph's state). */
+  readinessDetails?: () => Promise<Record<string, unknown>>;
   /** Cleanup run after in-flight requests finish (close pools, clients), in order. */
   onShutdown?: Array<() => Promise<unknown>>;
   /** Total budget for a graceful shutdown. */
@@ -109,7 +111,9 @@ export function createHttpService<TContext extends BaseContext>(
       return;
     }
     if (path === '/readyz') {
-      const report = stopping ? { ready: false, checks: {}, stopping: true } : await runReadiness(readiness);
+      const report = stopping
+        ? { ready: false, checks: {}, stopping: true }
+        : { ...(await runReadiness(readiness)), ...(options.readinessDetails ? await options.readinessDetails().catch(() => ({})) : {}) };
       response.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify(report));
       return;
