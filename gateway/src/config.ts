@@ -23,6 +23,16 @@ export const gatewayConfigShape = {
   BREAKER_RESET_MS: int(100, 600_000).default(5_000),
   /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Operation limits (see operation-limits.ts). */
+  MAX_DEPTH: int(1, 100).default(12),
+  MAX_ALIASES: int(0, 1_000).default(15),
+  MAX_DIRECTIVES: int(0, 1_000).default(20),
+  MAX_TOKENS: int(10, 1_000_000).default(3_000),
+  MAX_ROOT_FIELDS: int(1, 1_000).default(10),
+  MAX_COST: int(1, 100_000_000).default(20_000),
+  DEFAULT_LIST_SIZE: int(1, 1_000).default(20),
+  /** Request bodies above this are refused (413) before parsing. */
+  MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
   /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */
   ADMIN_PORT: port.default(4100),
   ADMIN_USERNAME: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"').default('admin'),

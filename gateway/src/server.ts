@@ -8,6 +8,7 @@ import { createHttpService, formatError, type HttpService } from '@supergraph/se
 import { subgraphUrls, type GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { IdentityDataSource } from './identity-data-source';
+import { operationLimits } from './operation-limits';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
 
@@ -26,14 +27,19 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     },
     logger,
   });
+  const limits = operationLimits(config);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
     stopOnTerminationSignals: false,
     formatError: formatError(logger),
     plugins: [
+      ...limits.plugins,
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -44,6 +50,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     name: 'gateway',
     apollo,
     logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     // Ready while it can serve: a dead subgraph costs its part of answers, not the gateway.
     readinessDetails: () => subgraphStates(clients),
