@@ -23,6 +23,21 @@ export const gatewayConfigShape = {
   BREAKER_RESET_MS: int(100, 600_000).default(5_000),
   /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Shared state of every replica (rate limits, persisted queries, response cache). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  RATE_LIMIT_USER_POINTS: int(1, 1_000_000).default(600),
+  RATE_LIMIT_IP_POINTS: int(1, 1_000_000).default(300),
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  /** How long an automatic persisted query is kept. */
+  APQ_TTL_SECONDS: int(60, 30 * 86_400).default(86_400),
+  /**
+   * Whole-response caching of public operations in Redis, for anonymous requests only and for
+   * at most their public max-age. On by default in production.
+   */
+  RESPONSE_CACHE: z.stringbool().optional(),
+  /** Browser origins allowed to call the gateway (CORS); Apollo Studio is added outside production. */
+  CORS_ORIGINS: csv.default([]),
   /** Operation limits (see operation-limits.ts). */
   MAX_DEPTH: int(1, 100).default(12),
   MAX_ALIASES: int(0, 1_000).default(15),

@@ -3,12 +3,16 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+import { closeRedis, createRedisClient, waitForReady } from '@supergraph/redis';
 import type { Logger } from '@supergraph/logger';
 import { createHttpService, formatError, type HttpService } from '@supergraph/server';
 import { subgraphUrls, type GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { IdentityDataSource } from './identity-data-source';
 import { operationLimits } from './operation-limits';
+import { createRateLimiter } from './rate-limit';
+import { createRedisKeyValueCache } from './redis-key-value-cache';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
 
@@ -28,11 +32,19 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
   const limits = operationLimits(config);
+  const redis = config.REDIS_URL
+    ? createRedisClient('gateway', { REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX }, logger, { failFast: true })
+    : undefined;
+  if (redis) await waitForReady(redis);
+  else logger.warn('gateway without REDIS_URL: no shared rate limits, persisted queries or response cache');
+  const checkRateLimit = redis ? createRateLimiter(redis, config) : undefined;
+  const responseCache = config.RESPONSE_CACHE ?? production;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    ...(redis ? { persistedQueries: { cache: createRedisKeyValueCache(redis, 'gateway:apq:', logger), ttl: config.APQ_TTL_SECONDS } } : {}),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
@@ -40,6 +52,17 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     formatError: formatError(logger),
     plugins: [
       ...limits.plugins,
+      ...(redis && responseCache
+        ? [
+            ApolloServerPluginResponseCache({
+              cache: createRedisKeyValueCache(redis, 'gateway:response:', logger),
+              // Only anonymous requests share cached answers; signed-in ones always run.
+              sessionId: async () => null,
+              shouldReadFromCache: async ({ request }) => !request.http?.headers.get('authorization'),
+              shouldWriteToCache: async ({ request }) => !request.http?.headers.get('authorization'),
+            }),
+          ]
+        : []),
       production
         ? ApolloServerPluginLandingPageDisabled()
         : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -51,11 +74,18 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, 'https://studio.apollographql.com'],
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     // Ready while it can serve: a dead subgraph costs its part of answers, not the gateway.
     readinessDetails: () => subgraphStates(clients),
-    onShutdown: [() => Promise.all([...clients.values()].map(({ client }) => client.close()))],
-    context: ({ request, requestId, logger: requestLogger }) =>
-      createGatewayContext(config, request, requestId, requestLogger),
+    onShutdown: [
+      () => Promise.all([...clients.values()].map(({ client }) => client.close())),
+      async () => redis && (await closeRedis(redis)),
+    ],
+    context: async ({ request, requestId, logger: requestLogger }) => {
+      const context = await createGatewayContext(config, request, requestId, requestLogger);
+      await checkRateLimit?.(context.identity);
+      return context;
+    },
   });
 }

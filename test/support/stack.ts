@@ -31,6 +31,8 @@ export interface TestStack {
   redis?: OwnRedis;
   /** Records the MongoDB commands each subgraph sends from now on. */
   watch(): StackWatch;
+  /** Another gateway replica with the same config (and so the same Redis); stopped with the stack. */
+  startExtraGateway(): Promise<{ url: string; query: TestStack['query'] }>;
   /** Stops one subgraph (as if it died); `restartSubgraph` brings it back on the same port. */
   stopSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
   restartSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
@@ -97,6 +99,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
   const gateway = await buildGateway(gatewayConfig, silent('gateway'));
   const gatewayUrl = urlOf(await gateway.listen(0, '127.0.0.1'));
   const built = { auth, posts, cart };
+  const extraGateways: HttpService[] = [];
   const stack: TestStack = {
     gatewayUrl,
     subgraphUrls,
@@ -116,6 +119,12 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       };
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
+    async startExtraGateway() {
+      const extra = await buildGateway(gatewayConfig, silent('gateway-2'));
+      extraGateways.push(extra);
+      const url = urlOf(await extra.listen(0, '127.0.0.1'));
+      return { url, query: (query, options) => graphql(url, query, options) };
+    },
     async stopSubgraph(name) {
       await built[name].service.shutdown('stopped by the test');
     },
@@ -132,6 +141,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     },
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
+      await Promise.all(extraGateways.map((extra) => extra.shutdown('test done')));
       await gateway.shutdown('test done');
       await Promise.all(
         Object.values(built).map(async (subgraph) => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@supergraph/logger';
 import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody, sendError } from './http-errors';
+import { applyCors } from './cors';
 import { runReadiness, type ReadinessChecks } from './readiness';
 import { withTimeout } from './with-timeout';
 
@@ -30,6 +31,8 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   shutdownTimeoutMs: number;
   /** @defaultValue 1 MiB */
   maxBodyBytes?: number;
+  /** Browser origins allowed by CORS; none when empty. */
+  corsOrigins?: readonly string[];
 }
 
 /** A built (not yet listening) HTTP service. */
@@ -52,6 +55,7 @@ export function createHttpService<TContext extends BaseContext>(
 ): HttpService {
   const { apollo, logger, readiness = {}, onShutdown = [], shutdownTimeoutMs } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const cors = options.corsOrigins && options.corsOrigins.length > 0 ? applyCors(options.corsOrigins) : undefined;
   let stopping = false;
   let active = 0;
   let drained: (() => void) | undefined;
@@ -118,6 +122,7 @@ export function createHttpService<TContext extends BaseContext>(
       response.end(JSON.stringify(report));
       return;
     }
+    if (cors && (await cors(request, response))) return;
     if (path !== '/' && path !== '/graphql') {
       return sendError(response, 404, 'NOT_FOUND', `No route for ${path}.`);
     }

@@ -29,6 +29,9 @@ export function testEnv(name: string, overrides: Record<string, string> = {}): T
     REDIS_URL: required('TEST_REDIS_URL'),
     REDIS_KEY_PREFIX: `${id}:`,
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // Suites send many requests from one address; the rate-limit tests set their own limits.
+    RATE_LIMIT_IP_POINTS: '1000000',
+    RATE_LIMIT_USER_POINTS: '1000000',
     ...TEST_SECRETS,
     ...overrides,
   };
