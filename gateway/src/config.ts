@@ -11,6 +11,8 @@ export const gatewayConfigShape = {
   ...identityVars,
   /** The composed supergraph the gateway serves. */
   SUPERGRAPH_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
+  /** How often the supergraph file is checked for a new version (hot reload). */
+  SUPERGRAPH_POLL_MS: int(50, 600_000).default(2_000),
   /** Where each subgraph runs; unset means the URL composed into the supergraph. */
   AUTH_URL: url.optional(),
   POSTS_URL: url.optional(),

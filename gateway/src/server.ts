@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -13,6 +12,7 @@ import { IdentityDataSource } from './identity-data-source';
 import { operationLimits } from './operation-limits';
 import { createRateLimiter } from './rate-limit';
 import { createRedisKeyValueCache } from './redis-key-value-cache';
+import { supergraphFromFile } from './supergraph-source';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
 
@@ -22,10 +22,13 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   const overrides = subgraphUrls(config);
   const clients = new Map<string, { url: string; client: SubgraphClient }>();
   const gateway = new ApolloGateway({
-    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+    supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger),
     buildService: ({ name, url }) => {
       const target = overrides[name] ?? url ?? '';
-      const client = createSubgraphClient(name, config, logger);
+      // A reloaded supergraph builds its services again: keep a subgraph's pool and breaker.
+      const known = clients.get(name);
+      const client = known && known.url === target ? known.client : createSubgraphClient(name, config, logger);
+      if (known && known.client !== client) void known.client.close();
       clients.set(name, { url: target, client });
       return new IdentityDataSource({ name, logger }, { url: target, fetcher: client.fetcher });
     },
