@@ -27,7 +27,24 @@ async function clusterPort(taken: Set<number>): Promise<number> {
   throw new Error('no free port pair for a Redis Cluster node');
 }
 
+/**
+ * Starts three masters and joins them. A random port can be taken between choosing it and
+ * binding it (other suites start servers too): a node that exits or never listens makes the
+ * whole attempt start again on fresh ports.
+ */
 export async function startRedisCluster(): Promise<TestRedisCluster> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try {
+      return await tryStartRedisCluster();
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function tryStartRedisCluster(): Promise<TestRedisCluster> {
   const server = await ensureRedisServer();
   const cli = path.join(path.dirname(server), 'redis-cli');
   const dir = mkdtempSync(path.join(tmpdir(), 'supergraph-cluster-'));
@@ -54,8 +71,12 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const port of ports) {
-      for (let i = 0; i < 100 && !(await isPortOpen(port)); i += 1) await new Promise((r) => setTimeout(r, 50));
+    for (const [index, port] of ports.entries()) {
+      for (let i = 0; i < 200 && !(await isPortOpen(port)); i += 1) {
+        if (children[index]?.exitCode !== null) throw new Error(`redis-server on port ${port} exited`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!(await isPortOpen(port))) throw new Error(`redis-server on port ${port} is not listening`);
     }
     const nodes = ports.map((port) => `127.0.0.1:${port}`);
     await run(cli, ['--cluster', 'create', ...nodes, '--cluster-replicas', '0', '--cluster-yes']);

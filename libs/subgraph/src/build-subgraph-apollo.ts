@@ -9,6 +9,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { formatError } from '@supergraph/server';
+import { enforceAuthDirectives } from './enforce-auth-directives';
 import type { Logger } from '@supergraph/logger';
 
 /** Options for {@link buildSubgraphApollo}. */
@@ -25,7 +26,7 @@ export interface SubgraphApolloOptions {
 export function buildSubgraphApollo<TContext extends BaseContext>(options: SubgraphApolloOptions): ApolloServer<TContext> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: options.resolvers }),
+    schema: enforceAuthDirectives(buildSubgraphSchema({ typeDefs, resolvers: options.resolvers })),
     introspection: !options.production,
     includeStacktraceInErrorResponses: false,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).

@@ -3,6 +3,7 @@ import type DataLoader from 'dataloader';
 import type { CartService } from './carts/service';
 import type { Order } from './orders/model';
 import type { OrderStore } from './orders/store';
+import type { ProductAdmin } from './products/admin';
 import type { Product } from './products/model';
 import type { ProductStore } from './products/store';
 
@@ -10,5 +11,9 @@ import type { ProductStore } from './products/store';
 export interface CartContext extends BaseRequestContext {
   loaders: { productById: DataLoader<string, Product | null>; orderById: DataLoader<string, Order | null> };
   stores: { products: ProductStore; orders: OrderStore };
-  services: { carts: CartService; checkout: (identity: BaseRequestContext['identity'], idempotencyKey: string) => Promise<Order> };
+  services: {
+    carts: CartService;
+    checkout: (identity: BaseRequestContext['identity'], idempotencyKey: string) => Promise<Order>;
+    productAdmin: ProductAdmin;
+  };
 }

@@ -23,6 +23,8 @@ export const cartResolvers: Resolvers = {
     },
   },
   Mutation: {
+    createProduct: (_, { input }, { services }) => services.productAdmin.create(input),
+    restockProduct: (_, { productId, quantity }, { services }) => services.productAdmin.restock(productId, quantity),
     addToCart: (_, { productId, quantity }, { services, identity, loaders }) =>
       services.carts.add(identity, productId, quantity, loaders.productById),
     setCartItemQuantity: (_, { productId, quantity }, { services, identity, loaders }) =>

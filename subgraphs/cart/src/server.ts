@@ -15,6 +15,7 @@ import type { CartContext } from './context';
 import { createCheckout } from './orders/checkout';
 import { orderModel } from './orders/model';
 import { createOrderStore } from './orders/store';
+import { createProductAdmin } from './products/admin';
 import { productModel, toProduct } from './products/model';
 import { createProductStore } from './products/store';
 import { cartResolvers } from './resolvers';
@@ -43,7 +44,7 @@ export function cartSubgraph(config: CartConfig): SubgraphDefinition<CartContext
         context: (base) => ({
           ...base,
           stores,
-          services: { carts: cartService, checkout },
+          services: { carts: cartService, checkout, productAdmin: createProductAdmin(products, ledger, cache) },
           loaders: {
             productById: createCachedByIdLoader({ model: products, cache, kind: 'product', toEntity: toProduct }),
             orderById: stores.orders.loader(),

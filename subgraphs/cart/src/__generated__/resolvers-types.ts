@@ -42,6 +42,15 @@ export type CartItem = {
   quantity: Scalars['Int']['output'];
 };
 
+export type CreateProductInput = {
+  /** ISO-4217 code, e.g. `EUR`. */
+  currency: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+  priceCents: Scalars['Int']['input'];
+  stock: Scalars['Int']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product to the signed-in user's cart (1 to 99 per line, at most 50 lines). */
@@ -54,7 +63,11 @@ export type Mutation = {
    */
   checkout: Order;
   clearCart: Cart;
+  /** Adds a product to the catalogue. Admins only. */
+  createProduct: Product;
   removeFromCart: Cart;
+  /** Adds units to a product's stock. Admins only. */
+  restockProduct: Product;
   /** Sets a line's quantity; 0 removes the line. */
   setCartItemQuantity: Cart;
 };
@@ -71,8 +84,19 @@ export type MutationCheckoutArgs = {
 };
 
 
+export type MutationCreateProductArgs = {
+  input: CreateProductInput;
+};
+
+
 export type MutationRemoveFromCartArgs = {
   productId: Scalars['ID']['input'];
+};
+
+
+export type MutationRestockProductArgs = {
+  productId: Scalars['ID']['input'];
+  quantity: Scalars['Int']['input'];
 };
 
 
@@ -260,8 +284,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   CacheControlScope: CacheControlScope;
   Cart: ResolverTypeWrapper<CartEntity>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CartItem: ResolverTypeWrapper<CartItemViewEntity>;
+  CreateProductInput: CreateProductInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -273,13 +297,14 @@ export type ResolversTypes = ResolversObject<{
   User: ResolverTypeWrapper<UserReferenceEntity>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Cart: CartEntity;
-  String: Scalars['String']['output'];
   CartItem: CartItemViewEntity;
+  CreateProductInput: CreateProductInput;
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
   ID: Scalars['ID']['output'];
@@ -290,7 +315,12 @@ export type ResolversParentTypes = ResolversObject<{
   User: UserReferenceEntity;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
 }>;
+
+export type AuthenticatedDirectiveArgs = { };
+
+export type AuthenticatedDirectiveResolver<Result, Parent, ContextType = CartContext, Args = AuthenticatedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
@@ -299,6 +329,12 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = CartContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type RequiresScopesDirectiveArgs = {
+  scopes: Array<Array<Scalars['String']['input']>>;
+};
+
+export type RequiresScopesDirectiveResolver<Result, Parent, ContextType = CartContext, Args = RequiresScopesDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CartResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Cart'] = ResolversParentTypes['Cart']> = ResolversObject<{
   currency?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -321,7 +357,9 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
   addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
   checkout?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'idempotencyKey'>>;
   clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
+  restockProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRestockProductArgs, 'productId' | 'quantity'>>;
   setCartItemQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartItemQuantityArgs, 'productId' | 'quantity'>>;
 }>;
 
@@ -378,5 +416,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
 }>;
 
 export type DirectiveResolvers<ContextType = CartContext> = ResolversObject<{
+  authenticated?: AuthenticatedDirectiveResolver<any, any, ContextType>;
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  requiresScopes?: RequiresScopesDirectiveResolver<any, any, ContextType>;
 }>;
