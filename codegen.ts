@@ -49,11 +49,25 @@ const all = {
   ),
 };
 
+/**
+ * The frontend's operations (schema/operations), typed against the supergraph by the client
+ * preset, with a manifest of their sha256 hashes: the gateway's trusted documents.
+ */
+const client = {
+  [`${outDir}schema/client/`]: {
+    preset: 'client' as const,
+    schema: 'schema/supergraph.graphql',
+    documents: ['schema/operations/**/*.graphql'],
+    presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument' as const, hashAlgorithm: 'sha256' as const } },
+    config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true },
+  },
+};
+
 // `CODEGEN_SUBGRAPH=posts` generates one subgraph's types (its Nx target); unset generates all.
 const only = process.env.CODEGEN_SUBGRAPH;
 const config: CodegenConfig = {
   overwrite: true,
-  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`))) : all,
+  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`))) : { ...all, ...client },
 };
 
 export default config;

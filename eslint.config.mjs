@@ -10,7 +10,7 @@ const restrict = (files, group, message) => ({
 });
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/__generated__/**', '**/node_modules/**', '.tools/**', '.data/**', '.nx/**', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/__generated__/**', 'schema/client/**', '**/node_modules/**', '.tools/**', '.data/**', '.nx/**', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -40,6 +40,10 @@ export const gatewayConfigShape = {
   RESPONSE_CACHE: z.stringbool().optional(),
   /** Browser origins allowed to call the gateway (CORS); Apollo Studio is added outside production. */
   CORS_ORIGINS: csv.default([]),
+  /** The frontend's operations (codegen's client preset manifest). */
+  TRUSTED_DOCUMENTS_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/client/persisted-documents.json')),
+  /** Accept only the operations in that manifest. */
+  TRUSTED_DOCUMENTS: z.stringbool().default(false),
   /** Operation limits (see operation-limits.ts). */
   MAX_DEPTH: int(1, 100).default(12),
   MAX_ALIASES: int(0, 1_000).default(15),

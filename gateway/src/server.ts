@@ -13,6 +13,7 @@ import { operationLimits } from './operation-limits';
 import { createRateLimiter } from './rate-limit';
 import { createRedisKeyValueCache } from './redis-key-value-cache';
 import { supergraphFromFile } from './supergraph-source';
+import { fillTrustedDocument, loadTrustedDocuments, useTrustedDocumentsOnly } from './trusted-documents';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
 
@@ -42,6 +43,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   else logger.warn('gateway without REDIS_URL: no shared rate limits, persisted queries or response cache');
   const checkRateLimit = redis ? createRateLimiter(redis, config) : undefined;
   const responseCache = config.RESPONSE_CACHE ?? production;
+  const trusted = loadTrustedDocuments(config.TRUSTED_DOCUMENTS_PATH);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: !production,
@@ -54,6 +56,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     stopOnTerminationSignals: false,
     formatError: formatError(logger),
     plugins: [
+      ...(config.TRUSTED_DOCUMENTS ? [useTrustedDocumentsOnly(trusted)] : []),
       ...limits.plugins,
       ...(redis && responseCache
         ? [
@@ -77,6 +80,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    prepareBody: fillTrustedDocument(trusted),
     corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, 'https://studio.apollographql.com'],
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     // Ready while it can serve: a dead subgraph costs its part of answers, not the gateway.

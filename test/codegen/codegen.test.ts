@@ -7,15 +7,18 @@ import { promisify } from 'node:util';
 const root = path.resolve(__dirname, '../..');
 
 describe('codegen', () => {
-  it('the committed resolver types are what codegen makes from the subgraph schemas', async () => {
+  it('the committed resolver types and client documents are what codegen makes', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'codegen-'));
     try {
       await promisify(execFile)(path.join(root, 'node_modules/.bin/graphql-codegen'), ['--config', 'codegen.ts', '--silent'], {
         cwd: root,
         env: { ...process.env, CODEGEN_OUT_DIR: out },
       });
-      for (const name of ['auth', 'posts', 'cart']) {
-        const file = `subgraphs/${name}/src/__generated__/resolvers-types.ts`;
+      const files = [
+        ...['auth', 'posts', 'cart'].map((name) => `subgraphs/${name}/src/__generated__/resolvers-types.ts`),
+        ...['graphql.ts', 'gql.ts', 'index.ts', 'persisted-documents.json'].map((name) => `schema/client/${name}`),
+      ];
+      for (const file of files) {
         // If this fails, run `npm run codegen` and commit the generated files.
         expect(readFileSync(path.join(root, file), 'utf8')).toBe(readFileSync(path.join(out, file), 'utf8'));
       }

@@ -33,6 +33,8 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Browser origins allowed by CORS; none when empty. */
   corsOrigins?: readonly string[];
+  /** Rewrites a parsed POST body before Apollo sees it (e.g. a persisted document's text). */
+  prepareBody?: (body: unknown) => unknown;
 }
 
 /** A built (not yet listening) HTTP service. */
@@ -84,6 +86,7 @@ export function createHttpService<TContext extends BaseContext>(
       } else {
         body = raw;
       }
+      if (options.prepareBody) body = options.prepareBody(body);
     }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
