@@ -4,10 +4,15 @@ import { csv, identityVars, int, jwtVars, loadConfig, port, processVars } from '
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
+
 export const gatewayConfigShape = {
   ...processVars,
   PORT: port.default(4000),
   ...jwtVars,
+  // With a JWKS (tokens from an identity provider), the gateway needs no shared secret.
+  JWT_SECRET: jwtVars.JWT_SECRET.optional(),
+  /** Verify access tokens against this JWKS (RS256/ES256/EdDSA) instead of JWT_SECRET. */
+  JWT_JWKS_URL: url.optional(),
   ...identityVars,
   /** The composed supergraph the gateway serves. */
   SUPERGRAPH_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
@@ -68,7 +73,9 @@ export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
 /** The gateway's config from the environment; throws ConfigError naming every problem. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
-  return loadConfig(gatewayConfigShape, env);
+  return loadConfig(gatewayConfigShape, env, (config) =>
+    config.JWT_SECRET || config.JWT_JWKS_URL ? [] : ['JWT_SECRET: is required (or set JWT_JWKS_URL to verify tokens with an identity provider\'s keys)'],
+  );
 }
 
 /** Per-subgraph URL overrides from the config. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { signIdentity, verifyAccessToken, type Identity } from '@supergraph/identity';
+import { signIdentity, type AccessTokenVerifier, type Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
 import { GraphQLError } from 'graphql';
 import type { GatewayConfig } from './config';
@@ -37,12 +37,13 @@ function bearerToken(request: IncomingMessage): string | null {
  */
 export async function createGatewayContext(
   config: GatewayConfig,
+  verify: AccessTokenVerifier,
   request: IncomingMessage,
   requestId: string,
   logger: Logger,
 ): Promise<GatewayContext> {
   const token = bearerToken(request);
-  const claims = token ? await verifyAccessToken(token, config) : null;
+  const claims = token ? await verify(token) : null;
   const identity: Identity = {
     userId: claims?.userId ?? null,
     email: claims?.email || null,

@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
+import { createAccessTokenVerifier } from '@supergraph/identity';
 import { closeRedis, createRedisClient, waitForReady } from '@supergraph/redis';
 import type { Logger } from '@supergraph/logger';
 import { createHttpService, formatError, type HttpService } from '@supergraph/server';
@@ -36,6 +37,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
   });
   const limits = operationLimits(config);
+  const verifyToken = createAccessTokenVerifier(config);
   const redis = config.REDIS_URL
     ? createRedisClient('gateway', { REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX }, logger, { failFast: true })
     : undefined;
@@ -90,7 +92,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       async () => redis && (await closeRedis(redis)),
     ],
     context: async ({ request, requestId, logger: requestLogger }) => {
-      const context = await createGatewayContext(config, request, requestId, requestLogger);
+      const context = await createGatewayContext(config, verifyToken, request, requestId, requestLogger);
       await checkRateLimit?.(context.identity);
       return context;
     },

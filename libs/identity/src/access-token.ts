@@ -1,4 +1,4 @@
-import { jwtVerify, SignJWT, errors } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { GraphQLError } from 'graphql';
 
 /** Settings for access tokens; names match the config variables. */
@@ -35,18 +35,41 @@ export async function signAccessToken(
     .sign(encoder.encode(settings.JWT_SECRET));
 }
 
+/** How access tokens are checked: our HS256 secret, or an identity provider's JWKS. */
+export interface VerifierSettings {
+  JWT_ISSUER: string;
+  JWT_AUDIENCE: string;
+  JWT_SECRET?: string | undefined;
+  /** When set, tokens are verified against these public keys (RS256, ES256, EdDSA), not the secret. */
+  JWT_JWKS_URL?: string | undefined;
+}
+
+export type AccessTokenVerifier = (token: string) => Promise<AccessClaims>;
+
 /**
- * Verifies an access token: signature (HS256 only, so `alg: none` and algorithm confusion fail),
- * issuer, audience and expiry. Any failure is `UNAUTHENTICATED` with HTTP 401.
+ * A verifier for access tokens: signature (one family of algorithms only, so `alg: none` and
+ * algorithm confusion fail), issuer, audience and expiry. Any failure is `UNAUTHENTICATED`
+ * with HTTP 401. JWKS keys are fetched once and refreshed by jose when a new `kid` appears.
  */
-export async function verifyAccessToken(token: string, settings: AccessTokenSettings): Promise<AccessClaims> {
+export function createAccessTokenVerifier(settings: VerifierSettings): AccessTokenVerifier {
+  const options = { issuer: settings.JWT_ISSUER, audience: settings.JWT_AUDIENCE, requiredClaims: ['sub', 'exp'] };
+  if (settings.JWT_JWKS_URL) {
+    const keys = createRemoteJWKSet(new URL(settings.JWT_JWKS_URL), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+    return (token) => verify(() => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] }));
+  }
+  if (!settings.JWT_SECRET) throw new TypeError('createAccessTokenVerifier: set JWT_SECRET or JWT_JWKS_URL');
+  const secret = encoder.encode(settings.JWT_SECRET);
+  return (token) => verify(() => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
+}
+
+/** Verifies an access token signed with our HS256 secret (see {@link createAccessTokenVerifier}). */
+export function verifyAccessToken(token: string, settings: AccessTokenSettings): Promise<AccessClaims> {
+  return createAccessTokenVerifier(settings)(token);
+}
+
+async function verify(check: () => Promise<{ payload: JWTPayload }>): Promise<AccessClaims> {
   try {
-    const { payload } = await jwtVerify(token, encoder.encode(settings.JWT_SECRET), {
-      algorithms: ['HS256'],
-      issuer: settings.JWT_ISSUER,
-      audience: settings.JWT_AUDIENCE,
-      requiredClaims: ['sub', 'exp'],
-    });
+    const { payload } = await check();
     const roles = Array.isArray(payload.roles) ? payload.roles.filter((role): role is string => typeof role === 'string') : [];
     return {
       userId: payload.sub as string,

@@ -1,2 +1,10 @@
 export { IDENTITY_HEADER, signIdentity, verifyIdentity, type Identity } from './identity-token';
-export { signAccessToken, verifyAccessToken, type AccessClaims, type AccessTokenSettings } from './access-token';
+export {
+  createAccessTokenVerifier,
+  signAccessToken,
+  verifyAccessToken,
+  type AccessClaims,
+  type AccessTokenSettings,
+  type AccessTokenVerifier,
+  type VerifierSettings,
+} from './access-token';
