@@ -1,6 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
-import { IDENTITY_HEADER } from '@supergraph/identity';
+import { IDENTITY_HEADER, signIdentity } from '@supergraph/identity';
 import { REQUEST_ID_HEADER, type Logger } from '@supergraph/logger';
 import type { GatewayContext } from './context';
 
@@ -12,17 +12,22 @@ import type { GatewayContext } from './context';
  */
 export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
-    private readonly subgraph: { name: string; logger: Logger },
+    private readonly subgraph: { name: string; logger: Logger; identitySecret: string; identityTtlSeconds: number },
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
   ) {
     super(config);
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loading run without a request context.
-    if (!('identityToken' in context)) return;
-    request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
-    request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if ('identityToken' in context) {
+      request.http?.headers.set(IDENTITY_HEADER, context.identityToken);
+      request.http?.headers.set(REQUEST_ID_HEADER, context.requestId);
+      return;
+    }
+    // Health checks run without a request: they speak for the gateway itself, anonymously
+    // (subgraphs refuse unsigned requests).
+    const anonymous = { userId: null, email: null, roles: [], clientIp: 'gateway' };
+    request.http?.headers.set(IDENTITY_HEADER, await signIdentity(anonymous, this.subgraph.identitySecret, this.subgraph.identityTtlSeconds));
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {

@@ -32,7 +32,10 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       const client = known && known.url === target ? known.client : createSubgraphClient(name, config, logger);
       if (known && known.client !== client) void known.client.close();
       clients.set(name, { url: target, client });
-      return new IdentityDataSource({ name, logger }, { url: target, fetcher: client.fetcher });
+      return new IdentityDataSource(
+        { name, logger, identitySecret: config.IDENTITY_SECRET, identityTtlSeconds: config.IDENTITY_TTL_SECONDS },
+        { url: target, fetcher: client.fetcher },
+      );
     },
     logger,
   });

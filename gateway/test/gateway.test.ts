@@ -45,6 +45,12 @@ describe('a federated query', () => {
 describe('identity between the gateway and subgraphs', () => {
   const me = '{ me { id } }';
 
+  it('a subgraph refuses a request without the identity header (no way around the gateway)', async () => {
+    const result = await graphql(stack.subgraphUrls.cart, '{ product(id: "x") { id } }');
+    expect(result.status).toBe(401);
+    expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('a subgraph refuses a forged identity header', async () => {
     const forged = await new SignJWT({ roles: ['admin'] })
       .setProtectedHeader({ alg: 'HS256' })

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, checkConnections } from './load-config';
-import { mongoVars, processVars, redisVars, secret, workerVars } from './vars';
+import { identityVars, mongoVars, processVars, redisVars, secret, workerVars } from './vars';
 
 const shape = { ...processVars, ...mongoVars, ...redisVars, ...workerVars };
 const base = { MONGO_URL: 'mongodb://db:27017/app', REDIS_URL: 'redis://cache:6379' };
@@ -61,6 +61,13 @@ describe('invalid config', () => {
     expect(message).toContain('MONGO_URL: must be a mongodb:// or mongodb+srv:// URL');
     // An unknown preset is one problem, not a cascade of missing preset values.
     expect(message).not.toContain('DB_MIN_POOL_SIZE');
+  });
+
+  it('refuses unsigned subgraph requests in production', () => {
+    const withIdentity = { ...shape, IDENTITY_OPTIONAL: identityVars.IDENTITY_OPTIONAL };
+    const env = { ...base, IDENTITY_OPTIONAL: 'true' };
+    expect(loadConfig(withIdentity, { ...env, NODE_ENV: 'development' }, checkConnections).IDENTITY_OPTIONAL).toBe(true);
+    expect(() => loadConfig(withIdentity, { ...env, NODE_ENV: 'production' }, checkConnections)).toThrow(/IDENTITY_OPTIONAL: must not be true in production/);
   });
 
   it('requires Redis one way or the other', () => {

@@ -50,14 +50,22 @@ function redact(name: string, value: string): string {
   return /SECRET|PASSWORD|TOKEN/.test(name) ? '<redacted>' : value;
 }
 
-/** Cross-field rules for processes that open Redis and MongoDB: Redis one way or the other. */
+/**
+ * Cross-field rules for the processes that open Redis and MongoDB (the subgraphs and their
+ * workers): Redis one way or the other, pool bounds, and no unsigned requests in production.
+ */
 export function checkConnections(config: {
+  NODE_ENV?: string;
+  IDENTITY_OPTIONAL?: boolean;
   REDIS_URL?: string | undefined;
   REDIS_CLUSTER_NODES?: string[] | undefined;
   DB_POOL_SIZE?: number;
   DB_MIN_POOL_SIZE?: number;
 }): string[] {
   const problems: string[] = [];
+  if (config.NODE_ENV === 'production' && config.IDENTITY_OPTIONAL) {
+    problems.push('IDENTITY_OPTIONAL: must not be true in production');
+  }
   if (!config.REDIS_URL && !config.REDIS_CLUSTER_NODES) {
     problems.push('REDIS_URL: is required (or set REDIS_CLUSTER_NODES for Redis Cluster)');
   }

@@ -70,6 +70,8 @@ export const mailVars = {
 export const identityVars = {
   IDENTITY_SECRET: secret,
   IDENTITY_TTL_SECONDS: int(5, 600).default(60),
+  /** Subgraphs only: accept requests without the gateway's header as anonymous (local work). */
+  IDENTITY_OPTIONAL: z.stringbool().default(false),
 };
 
 export const jwtVars = {

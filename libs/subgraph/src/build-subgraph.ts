@@ -45,6 +45,7 @@ export type SubgraphSettings = MongoSettings &
   QueueSettings & {
     NODE_ENV: 'development' | 'test' | 'production';
     IDENTITY_SECRET: string;
+    IDENTITY_OPTIONAL: boolean;
     SHUTDOWN_TIMEOUT_MS: number;
     CACHE_ENTITY_TTL_SECONDS: number;
     CACHE_LIST_TTL_SECONDS: number;
@@ -104,7 +105,7 @@ export async function buildSubgraph<TContext extends BaseContext>(
       () => connection.close(),
     ],
     context: async ({ request, requestId, logger: requestLogger }) =>
-      context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET) }),
+      context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET, settings.IDENTITY_OPTIONAL) }),
   });
   return { ...deps, cacheRedis, service };
 }
