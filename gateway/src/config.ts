@@ -24,6 +24,11 @@ export const gatewayConfigShape = {
   CART_URL: url.optional(),
   /** Budget for one subgraph fetch. */
   SUBGRAPH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Per-subgraph budgets overriding SUBGRAPH_TIMEOUT_MS, e.g. `posts=2000,cart=5000`. */
+  SUBGRAPH_TIMEOUTS: csv
+    .pipe(z.array(z.string().regex(/^[\w-]+=\d+$/, 'each entry must be name=milliseconds')))
+    .transform((entries) => Object.fromEntries(entries.map((entry) => entry.split('=') as [string, string]).map(([name, ms]) => [name, Number(ms)])))
+    .default({}),
   SUBGRAPH_MAX_CONNECTIONS: int(1, 10_000).default(128),
   BREAKER_ERROR_PERCENT: int(1, 100).default(50),
   BREAKER_VOLUME: int(1, 10_000).default(10),

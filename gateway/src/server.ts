@@ -29,7 +29,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       const target = overrides[name] ?? url ?? '';
       // A reloaded supergraph builds its services again: keep a subgraph's pool and breaker.
       const known = clients.get(name);
-      const client = known && known.url === target ? known.client : createSubgraphClient(name, config, logger);
+      const settings = { ...config, SUBGRAPH_TIMEOUT_MS: config.SUBGRAPH_TIMEOUTS[name] ?? config.SUBGRAPH_TIMEOUT_MS };
+      const client = known && known.url === target ? known.client : createSubgraphClient(name, settings, logger);
       if (known && known.client !== client) void known.client.close();
       clients.set(name, { url: target, client });
       return new IdentityDataSource(

@@ -4,7 +4,7 @@ import { addProduct } from '../../test/support/products';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 import { signUp } from '../../test/support/users';
 
-describe('rate limits and persisted queries shared by two gateway replicas (one Redis)', () => {
+describe('rate limits and persisted queries shared by two gateway processes (one Redis)', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startTestStack({ RATE_LIMIT_IP_POINTS: '6', RATE_LIMIT_USER_POINTS: '4', RATE_LIMIT_WINDOW_SECONDS: '60' });

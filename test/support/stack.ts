@@ -15,6 +15,7 @@ import { buildCartSubgraph } from '../../subgraphs/cart/src/server';
 import { loadPostsConfig } from '../../subgraphs/posts/src/config';
 import { postsWorker } from '../../subgraphs/posts/src/worker-definition';
 import { buildPostsSubgraph } from '../../subgraphs/posts/src/server';
+import { startGatewayProcess } from './gateway-process';
 import { startOwnRedis, type OwnRedis } from './own-redis';
 
 /** The whole supergraph, in this process, on free ports, against the test servers. */
@@ -31,7 +32,7 @@ export interface TestStack {
   redis?: OwnRedis;
   /** Records the MongoDB commands each subgraph sends from now on. */
   watch(): StackWatch;
-  /** Another gateway replica with the same config (and so the same Redis); stopped with the stack. */
+  /** Another gateway replica, as its own process, with the same settings (so the same Redis). */
   startExtraGateway(): Promise<{ url: string; query: TestStack['query'] }>;
   /** Stops one subgraph (as if it died); `restartSubgraph` brings it back on the same port. */
   stopSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
@@ -93,13 +94,12 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     cart.service.listen(0, '127.0.0.1'),
   ]);
   const subgraphUrls = { auth: urlOf(authAddress), posts: urlOf(postsAddress), cart: urlOf(cartAddress) };
-  const gatewayConfig = loadGatewayConfig(
-    testEnv('gateway', { AUTH_URL: subgraphUrls.auth, POSTS_URL: subgraphUrls.posts, CART_URL: subgraphUrls.cart, ...overrides }),
-  );
+  const gatewayEnv = testEnv('gateway', { AUTH_URL: subgraphUrls.auth, POSTS_URL: subgraphUrls.posts, CART_URL: subgraphUrls.cart, ...overrides });
+  const gatewayConfig = loadGatewayConfig(gatewayEnv);
   const gateway = await buildGateway(gatewayConfig, silent('gateway'));
   const gatewayUrl = urlOf(await gateway.listen(0, '127.0.0.1'));
   const built = { auth, posts, cart };
-  const extraGateways: HttpService[] = [];
+  const extraGateways: Array<{ stop(): Promise<void> }> = [];
   const stack: TestStack = {
     gatewayUrl,
     subgraphUrls,
@@ -120,10 +120,9 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
     async startExtraGateway() {
-      const extra = await buildGateway(gatewayConfig, silent('gateway-2'));
-      extraGateways.push(extra);
-      const url = urlOf(await extra.listen(0, '127.0.0.1'));
-      return { url, query: (query, options) => graphql(url, query, options) };
+      const replica = await startGatewayProcess({ ...gatewayEnv, PORT: '0', LOG_LEVEL: 'info' });
+      extraGateways.push(replica);
+      return { url: replica.url, query: (query, options) => graphql(replica.url, query, options) };
     },
     async stopSubgraph(name) {
       await built[name].service.shutdown('stopped by the test');
@@ -141,7 +140,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     },
     async stop() {
       await Promise.all(workers.map((worker) => worker.close()));
-      await Promise.all(extraGateways.map((extra) => extra.shutdown('test done')));
+      await Promise.all(extraGateways.map((extra) => extra.stop()));
       await gateway.shutdown('test done');
       await Promise.all(
         Object.values(built).map(async (subgraph) => {
