@@ -14,6 +14,7 @@ import { hashPassword } from '../subgraphs/auth/src/sessions/password';
 import { userModel } from '../subgraphs/auth/src/users/model';
 import { productModel } from '../subgraphs/cart/src/products/model';
 import { postModel } from '../subgraphs/posts/src/posts/model';
+import { tagCountModel } from '../subgraphs/posts/src/tags/model';
 import { withDatabase } from './mongo-url';
 import { SEED_PASSWORD, seedEmail } from './seed/accounts';
 import { seedData, type SeedSizes } from './seed/data';
@@ -109,6 +110,16 @@ async function main(): Promise<void> {
       products: await insertMissing('products', products as never, sizes.products, map(data.products(), (product) => ({ ...product, stockVersion: 0, createdAt: now, updatedAt: now }))),
     };
     console.log(`New: ${counts.users.inserted} users, ${counts.posts.inserted} posts, ${counts.products.inserted} products (the rest were there already).`);
+
+    // Tag counts are kept by jobs as posts change; seeded posts did not go through them.
+    const tags = await postsModel.aggregate<{ _id: string; count: number }>([
+      { $match: { deletedAt: null } },
+      { $unwind: '$tags' },
+      { $group: { _id: '$tags', count: { $sum: 1 } } },
+    ]);
+    const tagCounts = tagCountModel(posts);
+    for (const tag of tags) await tagCounts.updateOne({ _id: tag._id }, { $set: { count: tag.count, countedAt: now } }, { upsert: true });
+    console.log(`Tag counts: ${tags.length} tags.`);
 
     // Cached lists and entities predate these writes: drop the caches (never sessions).
     const redis = new Redis(redisUrl);

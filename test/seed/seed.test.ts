@@ -44,8 +44,8 @@ it('seeds realistic data, changes nothing the second time, and the data works en
       variables: { e: seedEmail(1), p: SEED_PASSWORD },
     });
     expect(login.errors).toBeUndefined();
-    const read = await stack.query<{ me: { roles: string[] }; feed: Array<{ author: { name: string; posts: unknown[] } }>; products: unknown[] }>(
-      `{ me { roles } feed(first: 20) { title author { name posts(first: 3) { title } } } products(first: 12) { name stock } }`,
+    const read = await stack.query<{ me: { roles: string[] }; feed: Array<{ author: { name: string; posts: unknown[] } }>; products: unknown[]; trendingTags: Array<{ count: number }> }>(
+      `{ me { roles } feed(first: 20) { title author { name posts(first: 3) { title } } } products(first: 12) { name stock } trendingTags(limit: 5) { tag count } }`,
       { token: login.data!.login.accessToken },
     );
     expect(read.errors).toBeUndefined();
@@ -53,6 +53,8 @@ it('seeds realistic data, changes nothing the second time, and the data works en
     expect(read.data!.feed).toHaveLength(20);
     expect(read.data!.feed.every((post) => post.author.name.length > 0 && post.author.posts.length > 0)).toBe(true);
     expect(read.data!.products).toHaveLength(12);
+    expect(read.data!.trendingTags.length).toBeGreaterThan(0);
+    expect(read.data!.trendingTags[0]!.count).toBeGreaterThan(0);
   } finally {
     await stack.stop();
   }
