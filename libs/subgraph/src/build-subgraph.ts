@@ -1,14 +1,15 @@
 import type { BaseContext } from '@apollo/server';
 import type { Connection } from 'mongoose';
-import { createCache, type Cache } from '@supergraph/cache';
-import { createJobQueue, type JobQueue, type QueueSettings } from '@supergraph/queue';
+import type { Cache } from '@supergraph/cache';
+import type { JobQueue, QueueSettings } from '@supergraph/queue';
 import type { Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
-import { createMongoConnection, ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
-import { closeRedis, createRedisClient, pingRedis, waitForReady, type RedisClient, type RedisSettings } from '@supergraph/redis';
+import { ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
+import { pingRedis, waitForReady, type RedisClient, type RedisSettings } from '@supergraph/redis';
 import { createHttpService, type HttpService } from '@supergraph/server';
 import { buildSubgraphApollo, type SubgraphApolloOptions } from './build-subgraph-apollo';
 import { identityFromRequest } from './identity-from-request';
+import { openSubgraphDeps } from './open-subgraph-deps';
 
 /** What every subgraph request context starts from. */
 export interface BaseRequestContext {
@@ -66,22 +67,8 @@ export async function buildSubgraph<TContext extends BaseContext>(
   settings: SubgraphSettings,
   logger: Logger,
 ): Promise<BuiltSubgraph> {
-  const connection = await createMongoConnection(settings, logger);
-  const redis = createRedisClient(definition.name, settings, logger);
-  const cacheRedis = createRedisClient(`${definition.name}-cache`, settings, logger, { failFast: true });
-  const cache = createCache({
-    redis: cacheRedis,
-    namespace: definition.name,
-    logger,
-    entityTtlSeconds: settings.CACHE_ENTITY_TTL_SECONDS,
-    listTtlSeconds: settings.CACHE_LIST_TTL_SECONDS,
-  });
-  const queues = new Map<string, JobQueue>();
-  const queue = (name: string) => {
-    let found = queues.get(name);
-    if (!found) queues.set(name, (found = createJobQueue(name, settings, logger)));
-    return found;
-  };
+  const opened = await openSubgraphDeps(definition.name, definition.name, settings, logger);
+  const { connection, redis, cacheRedis, cache, queue } = opened;
   const deps = { connection, redis, cache, queue, logger };
   const { resolvers, context } = definition.setup(deps);
   await Promise.all([ensureIndexes(connection), waitForReady(cacheRedis)]);
@@ -98,12 +85,7 @@ export async function buildSubgraph<TContext extends BaseContext>(
     logger,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
-    onShutdown: [
-      () => Promise.all([...queues.values()].map((producer) => producer.close())),
-      () => closeRedis(redis),
-      () => closeRedis(cacheRedis),
-      () => connection.close(),
-    ],
+    onShutdown: [() => opened.close()],
     context: async ({ request, requestId, logger: requestLogger }) =>
       context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET, settings.IDENTITY_OPTIONAL) }),
   });
