@@ -30,11 +30,7 @@ const subgraph = (name: string, mappers: Record<string, string>, contextType: st
 
 const all = {
   ...subgraph('auth', { User: '../users/model#User' }, '../context#AuthContext'),
-  ...subgraph(
-    'posts',
-    { Post: '../posts/model#Post', User: '../posts/model#UserReference' },
-    '../context#PostsContext',
-  ),
+  ...subgraph('posts', { Post: '../posts/model#Post', User: '../posts/model#UserReference' }, '../context#PostsContext'),
   ...subgraph(
     'cart',
     {
@@ -58,7 +54,10 @@ const client = {
     preset: 'client' as const,
     schema: 'schema/supergraph.graphql',
     documents: ['schema/operations/**/*.graphql'],
-    presetConfig: { fragmentMasking: false, persistedDocuments: { mode: 'embedHashInDocument' as const, hashAlgorithm: 'sha256' as const } },
+    presetConfig: {
+      fragmentMasking: false,
+      persistedDocuments: { mode: 'embedHashInDocument' as const, hashAlgorithm: 'sha256' as const },
+    },
     config: { scalars: { DateTime: 'string' }, enumsAsTypes: true, useTypeImports: true },
   },
 };
@@ -67,7 +66,9 @@ const client = {
 const only = process.env.CODEGEN_SUBGRAPH;
 const config: CodegenConfig = {
   overwrite: true,
-  generates: only ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`))) : { ...all, ...client },
+  generates: only
+    ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`)))
+    : { ...all, ...client },
 };
 
 export default config;

@@ -10,13 +10,27 @@ const restrict = (files, group, message) => ({
 });
 
 export default defineConfig(
-  { ignores: ['**/dist/**', '**/__generated__/**', 'schema/client/**', '**/node_modules/**', '.tools/**', '.data/**', '.nx/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/__generated__/**',
+      'schema/client/**',
+      '**/node_modules/**',
+      '.tools/**',
+      '.data/**',
+      '.nx/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -24,12 +38,26 @@ export default defineConfig(
     files: ['**/*.test.ts', '**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
   },
-  restrict(['libs/**/src/**/*.ts'], ['**/subgraphs/**', '**/gateway/**', '@supergraph/subgraph-*', '@supergraph/gateway'], 'libs never import apps'),
-  restrict(['gateway/src/**/*.ts'], ['**/subgraphs/**', '@supergraph/subgraph-*'], 'the gateway never imports a subgraph: they meet through the supergraph'),
+  restrict(
+    ['libs/**/src/**/*.ts'],
+    ['**/subgraphs/**', '**/gateway/**', '@supergraph/subgraph-*', '@supergraph/gateway'],
+    'libs never import apps',
+  ),
+  restrict(
+    ['gateway/src/**/*.ts'],
+    ['**/subgraphs/**', '@supergraph/subgraph-*'],
+    'the gateway never imports a subgraph: they meet through the supergraph',
+  ),
   ...SUBGRAPHS.map((name) =>
     restrict(
       [`subgraphs/${name}/src/**/*.ts`],
-      [...SUBGRAPHS.filter((other) => other !== name).flatMap((other) => [`**/${other}/src/**`, `@supergraph/subgraph-${other}`]), '**/gateway/**'],
+      [
+        ...SUBGRAPHS.filter((other) => other !== name).flatMap((other) => [
+          `**/${other}/src/**`,
+          `@supergraph/subgraph-${other}`,
+        ]),
+        '**/gateway/**',
+      ],
       'a subgraph never imports another subgraph or the gateway: they meet through entity keys',
     ),
   ),

@@ -4,7 +4,14 @@ const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/schema', '<rootDir>/scripts', '<rootDir>/test'],
+  roots: [
+    '<rootDir>/libs',
+    '<rootDir>/subgraphs',
+    '<rootDir>/gateway',
+    '<rootDir>/schema',
+    '<rootDir>/scripts',
+    '<rootDir>/test',
+  ],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // jose ships ES modules only: compile it to CommonJS like our own code.

@@ -23,7 +23,10 @@ function usage(): string {
 
 function options(): { quick: boolean; only: string | undefined } {
   try {
-    const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({
+      options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
     if (values.help) {
       console.log(usage());
       process.exit(0);
@@ -35,9 +38,17 @@ function options(): { quick: boolean; only: string | undefined } {
   }
 }
 
-type Outcome = { name: string; title: string; requirement: string; seconds: number } & ({ ok: true; result: ScenarioResult } | { ok: false; error: string });
+type Outcome = { name: string; title: string; requirement: string; seconds: number } & (
+  { ok: true; result: ScenarioResult } | { ok: false; error: string }
+);
 
-function renderMarkdown(date: string, run: { startedAt: string; finishedAt: string; quick: boolean; only: string | undefined }, machine: MachineInfo, endLoad: number[], outcomes: Outcome[]): string {
+function renderMarkdown(
+  date: string,
+  run: { startedAt: string; finishedAt: string; quick: boolean; only: string | undefined },
+  machine: MachineInfo,
+  endLoad: number[],
+  outcomes: Outcome[],
+): string {
   const git = gitRevision(repoRoot);
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   const lines = [
@@ -67,11 +78,23 @@ function renderMarkdown(date: string, run: { startedAt: string; finishedAt: stri
   for (const outcome of outcomes) {
     lines.push(`## ${outcome.name}: ${outcome.title}`, '', `**Requirement:** ${outcome.requirement}`, '');
     if (!outcome.ok) {
-      lines.push(`**THE BENCHMARK FAILED** after ${outcome.seconds.toFixed(0)} s, so there are no figures:`, '', '```', outcome.error, '```', '');
+      lines.push(
+        `**THE BENCHMARK FAILED** after ${outcome.seconds.toFixed(0)} s, so there are no figures:`,
+        '',
+        '```',
+        outcome.error,
+        '```',
+        '',
+      );
       continue;
     }
     if (outcome.result.problems.length > 0) {
-      lines.push('> [!WARNING]', '> **Problems found in this run:**', ...outcome.result.problems.map((problem) => `> - ${problem}`), '');
+      lines.push(
+        '> [!WARNING]',
+        '> **Problems found in this run:**',
+        ...outcome.result.problems.map((problem) => `> - ${problem}`),
+        '',
+      );
     }
     lines.push(outcome.result.markdown, '', `(${outcome.seconds.toFixed(0)} s for the whole scenario, setup included.)`, '');
   }
@@ -108,7 +131,12 @@ async function main(): Promise<number> {
       const result = await scenario.run({ quick, cleanups, log });
       outcomes.push({ ...base, ok: true, result, seconds: (performance.now() - started) / 1000 });
     } catch (error) {
-      outcomes.push({ ...base, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error), seconds: (performance.now() - started) / 1000 });
+      outcomes.push({
+        ...base,
+        ok: false,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        seconds: (performance.now() - started) / 1000,
+      });
     } finally {
       log(`== ${scenario.name}: stopping what it started`);
       await cleanups.runAll(log);
@@ -133,7 +161,13 @@ async function main(): Promise<number> {
       outcomes.map((outcome) => [
         outcome.name,
         outcome.ok
-          ? { ok: true, seconds: outcome.seconds, verdict: outcome.result.verdict, problems: outcome.result.problems, ...(outcome.result.raw as object) }
+          ? {
+              ok: true,
+              seconds: outcome.seconds,
+              verdict: outcome.result.verdict,
+              problems: outcome.result.problems,
+              ...(outcome.result.raw as object),
+            }
           : { ok: false, seconds: outcome.seconds, error: outcome.error },
       ]),
     ),

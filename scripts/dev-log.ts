@@ -1,4 +1,13 @@
-const COLORS: Record<string, string> = { auth: '36', posts: '35', cart: '33', gateway: '32', mail: '34', 'auth-worker': '36', 'posts-worker': '35', 'cart-worker': '33' };
+const COLORS: Record<string, string> = {
+  auth: '36',
+  posts: '35',
+  cart: '33',
+  gateway: '32',
+  mail: '34',
+  'auth-worker': '36',
+  'posts-worker': '35',
+  'cart-worker': '33',
+};
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const HIDDEN = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname']);
 

@@ -128,7 +128,10 @@ async function main(): Promise<void> {
   }
   const mongoPort = Number(process.env.MONGO_PORT ?? 27017);
   const redisPort = Number(process.env.REDIS_PORT ?? 6379);
-  const only = [...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)), ...(process.env.REDIS_URL ? [] : (['redis'] as const))];
+  const only = [
+    ...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)),
+    ...(process.env.REDIS_URL ? [] : (['redis'] as const)),
+  ];
   if (only.length > 0) {
     say(`starting ${only.join(' and ')} (first run builds FerretDB, about a minute)...`);
     // Detached: in their own process group, so the terminal's Ctrl-C does not kill them before
@@ -173,7 +176,9 @@ async function main(): Promise<void> {
   await waitReady(GATEWAY.name, GATEWAY.port);
   say(`supergraph ready: open the Explorer (Apollo Sandbox) at http://localhost:${GATEWAY.port}/`);
   say(`queues (Bull Board): http://localhost:4100/  user admin, password ${ADMIN_PASSWORD}`);
-  say(`mail: ${process.env.SMTP_URL ? `sent to ${smtpUrl}` : 'caught by the local sink, printed here as [mail] lines and kept in .data/mail/'}  (Ctrl-C stops everything)`);
+  say(
+    `mail: ${process.env.SMTP_URL ? `sent to ${smtpUrl}` : 'caught by the local sink, printed here as [mail] lines and kept in .data/mail/'}  (Ctrl-C stops everything)`,
+  );
 }
 
 main().catch(async (error: unknown) => {

@@ -13,7 +13,8 @@ const MAX_BODY_LINES = 40;
 
 function parsePort(raw: string, source: string): number {
   const port = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${source} must be a TCP port (0-65535), got "${raw}"`);
+  if (raw.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new Error(`${source} must be a TCP port (0-65535), got "${raw}"`);
   return port;
 }
 

@@ -28,11 +28,16 @@ function* map<T, U>(items: Iterable<T>, change: (item: T) => U): Iterable<U> {
 
 function sizesFromArgs(): SeedSizes {
   const { values } = parseArgs({
-    options: { users: { type: 'string', default: '200' }, posts: { type: 'string', default: '2000' }, products: { type: 'string', default: '100' } },
+    options: {
+      users: { type: 'string', default: '200' },
+      posts: { type: 'string', default: '2000' },
+      products: { type: 'string', default: '100' },
+    },
   });
   const sizes = { users: Number(values.users), posts: Number(values.posts), products: Number(values.products) };
   for (const [name, value] of Object.entries(sizes)) {
-    if (!Number.isInteger(value) || value < 0 || value > 5_000_000) throw new Error(`--${name} must be a whole number from 0 to 5000000`);
+    if (!Number.isInteger(value) || value < 0 || value > 5_000_000)
+      throw new Error(`--${name} must be a whole number from 0 to 5000000`);
   }
   if (sizes.posts > 0 && sizes.users === 0) throw new Error('--posts needs at least one user (--users)');
   return sizes;
@@ -49,7 +54,10 @@ async function insertMissing<T extends { _id: unknown }>(
   total: number,
   documents: Iterable<T>,
 ): Promise<{ inserted: number }> {
-  const bar = new SingleBar({ format: `${label.padEnd(9)} {bar} {value}/{total} {duration}s`, hideCursor: true }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: `${label.padEnd(9)} {bar} {value}/{total} {duration}s`, hideCursor: true },
+    Presets.shades_classic,
+  );
   bar.start(total, 0);
   let batch: T[] = [];
   let done = 0;
@@ -61,7 +69,11 @@ async function insertMissing<T extends { _id: unknown }>(
       await model.insertMany(batch, { ordered: false, timestamps: false });
       inserted += batch.length;
     } catch (error) {
-      const { code, insertedDocs, writeErrors } = error as { code?: number; insertedDocs?: unknown[]; writeErrors?: Array<{ code?: number; err?: { code?: number } }> };
+      const { code, insertedDocs, writeErrors } = error as {
+        code?: number;
+        insertedDocs?: unknown[];
+        writeErrors?: Array<{ code?: number; err?: { code?: number } }>;
+      };
       const onlyDuplicates = (writeErrors ?? [{ code }]).every((item) => (item.code ?? item.err?.code) === 11000);
       if (!onlyDuplicates) throw error;
       inserted += insertedDocs?.length ?? 0;
@@ -82,7 +94,10 @@ async function insertMissing<T extends { _id: unknown }>(
 async function main(): Promise<void> {
   const sizes = sizesFromArgs();
   let services: LocalServices | undefined;
-  const only = [...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)), ...(process.env.REDIS_URL ? [] : (['redis'] as const))];
+  const only = [
+    ...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)),
+    ...(process.env.REDIS_URL ? [] : (['redis'] as const)),
+  ];
   if (only.length > 0) {
     services = await startLocalServices({
       mongoPort: Number(process.env.MONGO_PORT ?? 27017),
@@ -105,11 +120,23 @@ async function main(): Promise<void> {
     const passwordHash = await hashPassword(SEED_PASSWORD);
     const now = new Date();
     const counts = {
-      users: await insertMissing('users', users as never, sizes.users, map(data.users(), (user) => ({ ...user, passwordHash, updatedAt: now }))),
+      users: await insertMissing(
+        'users',
+        users as never,
+        sizes.users,
+        map(data.users(), (user) => ({ ...user, passwordHash, updatedAt: now })),
+      ),
       posts: await insertMissing('posts', postsModel as never, sizes.posts, data.posts()),
-      products: await insertMissing('products', products as never, sizes.products, map(data.products(), (product) => ({ ...product, stockVersion: 0, createdAt: now, updatedAt: now }))),
+      products: await insertMissing(
+        'products',
+        products as never,
+        sizes.products,
+        map(data.products(), (product) => ({ ...product, stockVersion: 0, createdAt: now, updatedAt: now })),
+      ),
     };
-    console.log(`New: ${counts.users.inserted} users, ${counts.posts.inserted} posts, ${counts.products.inserted} products (the rest were there already).`);
+    console.log(
+      `New: ${counts.users.inserted} users, ${counts.posts.inserted} posts, ${counts.products.inserted} products (the rest were there already).`,
+    );
 
     // Tag counts are kept by jobs as posts change; seeded posts did not go through them.
     const tags = await postsModel.aggregate<{ _id: string; count: number }>([
@@ -118,7 +145,8 @@ async function main(): Promise<void> {
       { $group: { _id: '$tags', count: { $sum: 1 } } },
     ]);
     const tagCounts = tagCountModel(posts);
-    for (const tag of tags) await tagCounts.updateOne({ _id: tag._id }, { $set: { count: tag.count, countedAt: now } }, { upsert: true });
+    for (const tag of tags)
+      await tagCounts.updateOne({ _id: tag._id }, { $set: { count: tag.count, countedAt: now } }, { upsert: true });
     console.log(`Tag counts: ${tags.length} tags.`);
 
     // Cached lists and entities predate these writes: drop the caches (never sessions).
@@ -128,7 +156,9 @@ async function main(): Promise<void> {
       if (keys.length > 0) dropped += await redis.unlink(...keys);
     }
     await redis.quit();
-    console.log(`Done. Cache entries dropped: ${dropped}. Sign in as ${seedEmail(1)} (an admin) .. ${seedEmail(sizes.users)} with password "${SEED_PASSWORD}".`);
+    console.log(
+      `Done. Cache entries dropped: ${dropped}. Sign in as ${seedEmail(1)} (an admin) .. ${seedEmail(sizes.users)} with password "${SEED_PASSWORD}".`,
+    );
   } finally {
     await Promise.all([auth.close(), posts.close(), cart.close()]);
     await services?.stop();

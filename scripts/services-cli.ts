@@ -81,11 +81,18 @@ async function main(): Promise<void> {
     case 'stop': {
       announceExternal();
       for (const outcome of await stopLocalServices({ dataRoot, only: managed })) {
-        const text = { stopped: `stopped (pid ${outcome.pid})`, 'not-running': `not running (stale pid ${outcome.pid} forgotten)`, 'not-recorded': 'not running (nothing recorded)' }[outcome.state];
+        const text = {
+          stopped: `stopped (pid ${outcome.pid})`,
+          'not-running': `not running (stale pid ${outcome.pid} forgotten)`,
+          'not-recorded': 'not running (nothing recorded)',
+        }[outcome.state];
         console.log(`${outcome.name.padEnd(8)} ${text}`);
       }
       for (const status of await localServicesStatus({ ...ports, dataRoot, only: managed })) {
-        if (status.healthy) console.log(`${status.name.padEnd(8)} note: something not started by this CLI still answers on port ${status.port}; left alone`);
+        if (status.healthy)
+          console.log(
+            `${status.name.padEnd(8)} note: something not started by this CLI still answers on port ${status.port}; left alone`,
+          );
       }
       return;
     }

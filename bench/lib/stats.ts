@@ -47,7 +47,13 @@ function prng(seed: number): () => number {
  * Percentile bootstrap 95 % interval of percentile(b, p) / percentile(a, p): both samples are resampled
  * with replacement `iterations` times. It says how much the ratio could move by sampling alone.
  */
-export function bootstrapRatio(a: readonly number[], b: readonly number[], p: number, iterations = 2_000, seed = 42): { low: number; high: number } {
+export function bootstrapRatio(
+  a: readonly number[],
+  b: readonly number[],
+  p: number,
+  iterations = 2_000,
+  seed = 42,
+): { low: number; high: number } {
   if (a.length === 0 || b.length === 0) return { low: Number.NaN, high: Number.NaN };
   const random = prng(seed);
   const resample = (values: readonly number[]) => {

@@ -35,7 +35,12 @@ const SIZES = {
  * particular the outbox sweep, a full scan of recent orders on FerretDB, runs every 5 s as in production
  * rather than every 300 ms. Access tokens live an hour so a slow full run never meets an expiry.
  */
-const SERVICE_SETTINGS = { WORKER_LOCK_DURATION_MS: '30000', JOB_BACKOFF_MS: '1000', OUTBOX_SWEEP_MS: '5000', ACCESS_TOKEN_TTL_SECONDS: '3600' };
+const SERVICE_SETTINGS = {
+  WORKER_LOCK_DURATION_MS: '30000',
+  JOB_BACKOFF_MS: '1000',
+  OUTBOX_SWEEP_MS: '5000',
+  ACCESS_TOKEN_TTL_SECONDS: '3600',
+};
 /** A drain gives up when no confirmation arrived for this long. */
 const DRAIN_STALL_MS = 30_000;
 /** After the last confirmation, how long to keep listening for duplicates (longer than one outbox sweep). */
@@ -118,14 +123,21 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
   cleanups.add('gateway, subgraphs and workers', () => stack.stop());
 
   log(`side-effects: signing up ${size.users} users, each with a product of their own`);
-  const shoppers: Shopper[] = await inBatches(Array.from({ length: size.users }, (_, i) => i), 4, async (i) => {
-    const user = await signUp(stack, `Bench${i}`);
-    // One product per user: checkouts never race on one stock chain, which would measure contention instead.
-    const productId = await addProduct(stack, { name: `Bench product ${i}`, priceCents: 1_000 + i, stock: 1_000_000 });
-    return { ...user, productId };
-  });
+  const shoppers: Shopper[] = await inBatches(
+    Array.from({ length: size.users }, (_, i) => i),
+    4,
+    async (i) => {
+      const user = await signUp(stack, `Bench${i}`);
+      // One product per user: checkouts never race on one stock chain, which would measure contention instead.
+      const productId = await addProduct(stack, { name: `Bench product ${i}`, priceCents: 1_000 + i, stock: 1_000_000 });
+      return { ...user, productId };
+    },
+  );
   // Each client loop has users of its own, so one user's addToCart + checkout never overlaps another's.
-  const lanes = Array.from({ length: size.concurrency }, (_, lane) => ({ users: shoppers.filter((_, i) => i % size.concurrency === lane), next: 0 }));
+  const lanes = Array.from({ length: size.concurrency }, (_, lane) => ({
+    users: shoppers.filter((_, i) => i % size.concurrency === lane),
+    next: 0,
+  }));
 
   // --- The measured call ---------------------------------------------------------------------------------------
   let sequence = 0;
@@ -154,7 +166,12 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
   };
 
   /** `count` checkouts by `concurrency` client loops, with the SMTP server answering after `phase` ms. */
-  const runBlock = async (block: number, phase: Phase, count: number, label: Phase | 'warmup'): Promise<{ samples: Sample[]; wallMs: number }> => {
+  const runBlock = async (
+    block: number,
+    phase: Phase,
+    count: number,
+    label: Phase | 'warmup',
+  ): Promise<{ samples: Sample[]; wallMs: number }> => {
     sink.setDelay(phase);
     let remaining = count;
     const samples: Sample[] = [];
@@ -178,7 +195,8 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     const missing = () => [...placed.keys()].filter((id) => !confirmations.has(id)).length;
     const since = Date.now();
     while (missing() > 0) {
-      if (Date.now() - Math.max(lastConfirmationAt, since) > DRAIN_STALL_MS) return { drained: false, lastAt: lastConfirmationAt };
+      if (Date.now() - Math.max(lastConfirmationAt, since) > DRAIN_STALL_MS)
+        return { drained: false, lastAt: lastConfirmationAt };
       await sleep(25);
     }
     return { drained: true, lastAt: Math.max(0, ...[...placed.keys()].flatMap((id) => confirmations.get(id) ?? [])) };
@@ -206,7 +224,9 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     // Between blocks (untimed): let the mail backlog drain, so no block inherits another's.
     const drained = await drain();
     samples.push(...block.samples);
-    const emailsAfterBlock = block.samples.filter((sample) => (confirmations.get(sample.orderId)?.[0] ?? Infinity) > blockEnd).length;
+    const emailsAfterBlock = block.samples.filter(
+      (sample) => (confirmations.get(sample.orderId)?.[0] ?? Infinity) > blockEnd,
+    ).length;
     const stats = summarize(block.samples.map((sample) => sample.ms));
     blocks.push({
       block: index + 1,
@@ -249,19 +269,24 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     summarize(
       samples
         .filter((sample) => sample.phase === phase)
-        .flatMap((sample) => (confirmations.get(sample.orderId) ?? []).slice(0, 1).map((receivedAt) => receivedAt - sample.completedAt)),
+        .flatMap((sample) =>
+          (confirmations.get(sample.orderId) ?? []).slice(0, 1).map((receivedAt) => receivedAt - sample.completedAt),
+        ),
     );
   const fastLag = mailLag(FAST);
   const slowLag = mailLag(SLOW);
   const afterBlockShare = (phase: Phase) => {
     const ofPhase = blocks.filter((block) => block.phase === phase);
-    return ofPhase.reduce((total, block) => total + block.emailsAfterBlock, 0) / ofPhase.reduce((total, block) => total + block.n, 0);
+    return (
+      ofPhase.reduce((total, block) => total + block.emailsAfterBlock, 0) / ofPhase.reduce((total, block) => total + block.n, 0)
+    );
   };
   const roundRows = Array.from({ length: rounds }, (_, round) => {
     const inRound = samples.filter((sample) => Math.floor(sample.block / ROUND.length) === round);
     const of = (phase: Phase) => summarize(inRound.filter((sample) => sample.phase === phase).map((sample) => sample.ms));
     const roundBlocks = blocks.filter((block) => Math.floor((block.block - 1) / ROUND.length) === round);
-    const after = (phase: Phase) => roundBlocks.filter((block) => block.phase === phase).reduce((total, block) => total + block.emailsAfterBlock, 0);
+    const after = (phase: Phase) =>
+      roundBlocks.filter((block) => block.phase === phase).reduce((total, block) => total + block.emailsAfterBlock, 0);
     const slowDrains = roundBlocks.filter((block) => block.phase === SLOW);
     const [a, b] = [of(FAST), of(SLOW)];
     return [
@@ -276,24 +301,32 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
       slowDrains.every((block) => block.drained) ? `${ms(Math.max(...slowDrains.map((block) => block.drainMs)))} ms` : 'stalled',
     ];
   });
-  const roundSummary = (round: number) => summarize(samples.filter((sample) => Math.floor(sample.block / ROUND.length) === round).map((sample) => sample.ms));
+  const roundSummary = (round: number) =>
+    summarize(samples.filter((sample) => Math.floor(sample.block / ROUND.length) === round).map((sample) => sample.ms));
   const firstRound = roundSummary(0);
   const lastRound = roundSummary(rounds - 1);
   const percent = (share: number) => `${(share * 100).toFixed(0)} %`;
   const p99Rank = (n: number) => n - Math.max(1, Math.ceil(0.99 * n)) + 1;
   const throughput = (phase: Phase) => {
     const ofPhase = blocks.filter((block) => block.phase === phase);
-    return (ofPhase.reduce((total, block) => total + block.n, 0) / ofPhase.reduce((total, block) => total + block.wallMs, 0)) * 1000;
+    return (
+      (ofPhase.reduce((total, block) => total + block.n, 0) / ofPhase.reduce((total, block) => total + block.wallMs, 0)) * 1000
+    );
   };
 
   const problems: string[] = [];
-  if (missing.length > 0) problems.push(`${missing.length} of ${placed.size} placed orders got NO confirmation email (waited until none arrived for ${DRAIN_STALL_MS / 1000} s)`);
+  if (missing.length > 0)
+    problems.push(
+      `${missing.length} of ${placed.size} placed orders got NO confirmation email (waited until none arrived for ${DRAIN_STALL_MS / 1000} s)`,
+    );
   if (duplicated.length > 0) problems.push(`${duplicated.length} orders got MORE THAN ONE confirmation email`);
   if (unknown.length > 0) problems.push(`${unknown.length} confirmation emails name an order the benchmark did not place`);
   const undrained = blocks.filter((block) => !block.drained).map((block) => block.block);
-  if (undrained.length > 0) problems.push(`the mail backlog did not drain after block(s) ${undrained.join(', ')}, so later blocks ran with a backlog`);
+  if (undrained.length > 0)
+    problems.push(`the mail backlog did not drain after block(s) ${undrained.join(', ')}, so later blocks ran with a backlog`);
   // The slow phase only means something if the delay really applied: each of its emails must arrive >= ~500 ms after its order.
-  if (slowLag.n > 0 && slowLag.min < SLOW * 0.8) problems.push(`an email of the 500 ms phase arrived ${ms(slowLag.min)} ms after its order: the SMTP delay did not apply`);
+  if (slowLag.n > 0 && slowLag.min < SLOW * 0.8)
+    problems.push(`an email of the 500 ms phase arrived ${ms(slowLag.min)} ms after its order: the SMTP delay did not apply`);
 
   const met = p99Ratio <= GOAL_P99_RATIO;
   const noise = p99Interval.low <= GOAL_P99_RATIO && p99Interval.high > GOAL_P99_RATIO;
@@ -301,7 +334,16 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     `${met ? 'MET' : 'MISSED'}: p99 with a 500 ms SMTP server / p99 with a 0 ms one = ${ratio(p99Ratio)} (goal <= ${GOAL_P99_RATIO}; ` +
     `95 % bootstrap interval ${ratio(p99Interval.low)}-${ratio(p99Interval.high)}${noise ? ', which straddles the goal: within sampling noise' : ''})`;
 
-  const phaseRow = (label: string, stats: Summary, perSecond: number) => [label, stats.n, ms(stats.p50), ms(stats.p95), ms(stats.p99), ms(stats.mean), ms(stats.max), perSecond.toFixed(1)];
+  const phaseRow = (label: string, stats: Summary, perSecond: number) => [
+    label,
+    stats.n,
+    ms(stats.p50),
+    ms(stats.p95),
+    ms(stats.p99),
+    ms(stats.mean),
+    ms(stats.max),
+    perSecond.toFixed(1),
+  ];
   const lagRow = (label: string, stats: Summary) => [label, stats.n, ms(stats.min), ms(stats.p50), ms(stats.p99), ms(stats.max)];
   const markdown = [
     `**Goal:** the p99 ratio (SMTP 500 ms / SMTP 0 ms) <= ${GOAL_P99_RATIO}.`,
@@ -310,7 +352,10 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     '',
     `Checkout latency in ms, measured by the client around the HTTP call through the gateway (${size.concurrency} client loops, ${quick ? 'quick' : 'full'} run):`,
     '',
-    table(['SMTP server', 'checkouts', 'p50', 'p95', 'p99', 'mean', 'max', 'checkouts/s'], [phaseRow('0 ms per message', fast, throughput(FAST)), phaseRow('500 ms per message', slow, throughput(SLOW))]),
+    table(
+      ['SMTP server', 'checkouts', 'p50', 'p95', 'p99', 'mean', 'max', 'checkouts/s'],
+      [phaseRow('0 ms per message', fast, throughput(FAST)), phaseRow('500 ms per message', slow, throughput(SLOW))],
+    ),
     '',
     'Ratios (500 ms / 0 ms), from this run only. The interval is a 95 % percentile bootstrap (2,000 resamples of each phase); latency drifts over the run (see the rounds), so the samples are not independent and the interval is a rough guide to the noise, not an exact one:',
     '',
@@ -328,12 +373,25 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     '',
     'Time from the checkout answer reaching the client to the email being accepted by the SMTP server, in ms. It shows the slow phase really was slow, and the backlog it built. It can be negative at 0 ms: the order is enqueued before the answer leaves the cart subgraph, and the worker may finish before the answer has crossed the gateway.',
     '',
-    table(['SMTP server', 'emails', 'min', 'p50', 'p99', 'max'], [lagRow('0 ms per message', fastLag), lagRow('500 ms per message', slowLag)]),
+    table(
+      ['SMTP server', 'emails', 'min', 'p50', 'p99', 'max'],
+      [lagRow('0 ms per message', fastLag), lagRow('500 ms per message', slowLag)],
+    ),
     '',
     `Rounds (ABBA, ${size.blockSize} checkouts a block, ${2 * size.blockSize} per phase a round) in the order they ran: the drift over the run, and the ratio round by round. Every block is in the JSON file.`,
     '',
     table(
-      ['round', 'orders in the database before', 'p50 at 0 ms', 'p50 at 500 ms', 'p50 ratio', 'mean at 0 ms', 'mean at 500 ms', 'emails after their block (0 / 500 ms)', 'slowest drain at 500 ms'],
+      [
+        'round',
+        'orders in the database before',
+        'p50 at 0 ms',
+        'p50 at 500 ms',
+        'p50 ratio',
+        'mean at 0 ms',
+        'mean at 500 ms',
+        'emails after their block (0 / 500 ms)',
+        'slowest drain at 500 ms',
+      ],
       roundRows,
     ),
     '',
@@ -351,7 +409,7 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     '',
     '**Known limitations.**',
     '',
-    '- The load generator runs in the same Node process as the gateway, the subgraphs and the workers (a later benchmark issue moves it to its own process), so it shares their event loop and CPU: with slow mail, the worker\'s waiting SMTP connections live in the process being measured, which is part of what is measured here but also means client-side time includes event-loop contention from everything in the process.',
+    "- The load generator runs in the same Node process as the gateway, the subgraphs and the workers (a later benchmark issue moves it to its own process), so it shares their event loop and CPU: with slow mail, the worker's waiting SMTP connections live in the process being measured, which is part of what is measured here but also means client-side time includes event-loop contention from everything in the process.",
     '- FerretDB (SQLite backend) and Redis run on the same machine; FerretDB scans collections for most queries (docs/architecture.md), so absolute latencies say little about MongoDB in production. Only the ratio is the point.',
     '- Other work on the machine during the run (see the load average above) adds noise to both phases; the interleaved blocks spread it over both, and the bootstrap interval shows how much the ratio can move by chance.',
   ].join('\n');
@@ -371,16 +429,35 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     summary,
     raw: {
       sizes: size,
-      settings: { smtpDelaysMs: [FAST, SLOW], blockOrder, goalP99Ratio: GOAL_P99_RATIO, service: SERVICE_SETTINGS, drainStallMs: DRAIN_STALL_MS, settleMs: SETTLE_MS },
+      settings: {
+        smtpDelaysMs: [FAST, SLOW],
+        blockOrder,
+        goalP99Ratio: GOAL_P99_RATIO,
+        service: SERVICE_SETTINGS,
+        drainStallMs: DRAIN_STALL_MS,
+        settleMs: SETTLE_MS,
+      },
       phases: {
         [FAST]: { latencyMs: fast, mailLagMs: fastLag, checkoutsPerSecond: throughput(FAST) },
         [SLOW]: { latencyMs: slow, mailLagMs: slowLag, checkoutsPerSecond: throughput(SLOW) },
       },
       ratios: { p50: p50Ratio, p99: p99Ratio, p50Interval95: p50Interval, p99Interval95: p99Interval },
       goalMet: met,
-      mail: { ordersPlaced: placed.size, confirmations: confirmationCount, missing, duplicated, unknown, finalDrainCompleted: finalDrain.drained },
+      mail: {
+        ordersPlaced: placed.size,
+        confirmations: confirmationCount,
+        missing,
+        duplicated,
+        unknown,
+        finalDrainCompleted: finalDrain.drained,
+      },
       blocks,
-      samples: samples.map((sample) => ({ block: sample.block + 1, smtpDelayMs: sample.phase, ms: round(sample.ms), orderId: sample.orderId })),
+      samples: samples.map((sample) => ({
+        block: sample.block + 1,
+        smtpDelayMs: sample.phase,
+        ms: round(sample.ms),
+        orderId: sample.orderId,
+      })),
     },
   };
 }

@@ -4,7 +4,6 @@ import { csv, identityVars, int, jwtVars, loadConfig, port, processVars } from '
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
-
 export const gatewayConfigShape = {
   ...processVars,
   PORT: port.default(4000),
@@ -27,7 +26,9 @@ export const gatewayConfigShape = {
   /** Per-subgraph budgets overriding SUBGRAPH_TIMEOUT_MS, e.g. `posts=2000,cart=5000`. */
   SUBGRAPH_TIMEOUTS: csv
     .pipe(z.array(z.string().regex(/^[\w-]+=\d+$/, 'each entry must be name=milliseconds')))
-    .transform((entries) => Object.fromEntries(entries.map((entry) => entry.split('=') as [string, string]).map(([name, ms]) => [name, Number(ms)])))
+    .transform((entries) =>
+      Object.fromEntries(entries.map((entry) => entry.split('=') as [string, string]).map(([name, ms]) => [name, Number(ms)])),
+    )
     .default({}),
   SUBGRAPH_MAX_CONNECTIONS: int(1, 10_000).default(128),
   BREAKER_ERROR_PERCENT: int(1, 100).default(50),
@@ -36,7 +37,10 @@ export const gatewayConfigShape = {
   /** Behind a load balancer, take the client address from the first X-Forwarded-For entry. */
   TRUST_PROXY: z.stringbool().default(false),
   /** Shared state of every replica (rate limits, persisted queries, response cache). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   REDIS_KEY_PREFIX: z.string().default(''),
   RATE_LIMIT_USER_POINTS: int(1, 1_000_000).default(600),
   RATE_LIMIT_IP_POINTS: int(1, 1_000_000).default(300),
@@ -66,10 +70,17 @@ export const gatewayConfigShape = {
   MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
   /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */
   ADMIN_PORT: port.default(4100),
-  ADMIN_USERNAME: z.string().min(1).regex(/^[^:]+$/, 'must not contain ":"').default('admin'),
+  ADMIN_USERNAME: z
+    .string()
+    .min(1)
+    .regex(/^[^:]+$/, 'must not contain ":"')
+    .default('admin'),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   /** Where the queues live (the subgraphs' Redis). */
-  QUEUE_REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  QUEUE_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   QUEUE_NAMES: csv.pipe(z.array(z.string().regex(/^[\w.-]+$/)).min(1)).default(['auth-email', 'posts-tags', 'cart-email']),
 };
@@ -79,7 +90,9 @@ export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 /** The gateway's config from the environment; throws ConfigError naming every problem. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
   return loadConfig(gatewayConfigShape, env, (config) =>
-    config.JWT_SECRET || config.JWT_JWKS_URL ? [] : ['JWT_SECRET: is required (or set JWT_JWKS_URL to verify tokens with an identity provider\'s keys)'],
+    config.JWT_SECRET || config.JWT_JWKS_URL
+      ? []
+      : ["JWT_SECRET: is required (or set JWT_JWKS_URL to verify tokens with an identity provider's keys)"],
   );
 }
 

@@ -27,7 +27,10 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Health checks run without a request: they speak for the gateway itself, anonymously
     // (subgraphs refuse unsigned requests).
     const anonymous = { userId: null, email: null, roles: [], clientIp: 'gateway' };
-    request.http?.headers.set(IDENTITY_HEADER, await signIdentity(anonymous, this.subgraph.identitySecret, this.subgraph.identityTtlSeconds));
+    request.http?.headers.set(
+      IDENTITY_HEADER,
+      await signIdentity(anonymous, this.subgraph.identitySecret, this.subgraph.identityTtlSeconds),
+    );
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
@@ -37,8 +40,15 @@ export class IdentityDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       // Only a client's operation gets an error answer; health checks must see the failure.
       if (!('incomingRequestContext' in options)) throw error;
       const reason = error instanceof Error ? error.message : String(error);
-      (options.context.logger ?? this.subgraph.logger).warn({ subgraph: this.subgraph.name, err: reason }, 'subgraph fetch failed');
-      return { errors: [{ message: `The ${this.subgraph.name} subgraph could not answer.`, extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }] };
+      (options.context.logger ?? this.subgraph.logger).warn(
+        { subgraph: this.subgraph.name, err: reason },
+        'subgraph fetch failed',
+      );
+      return {
+        errors: [
+          { message: `The ${this.subgraph.name} subgraph could not answer.`, extensions: { code: 'SUBGRAPH_UNAVAILABLE' } },
+        ],
+      };
     }
   }
 }

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
   logger.info({ port: address.port }, `gateway ready: Apollo Sandbox at http://localhost:${address.port}/`);
   if (dashboard) {
     const adminPort = await dashboard.listen(config.ADMIN_PORT, config.HOST);
-    logger.info({ port: adminPort, user: config.ADMIN_USERNAME }, `queue dashboard at http://localhost:${adminPort}/ (HTTP Basic)`);
+    logger.info(
+      { port: adminPort, user: config.ADMIN_USERNAME },
+      `queue dashboard at http://localhost:${adminPort}/ (HTTP Basic)`,
+    );
   }
 }
 

@@ -29,7 +29,11 @@ function listSizeEstimator(defaultListSize: number): ComplexityEstimator {
   };
 }
 
-function rootFieldCount(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, SelectionSetNode>, seen = new Set<string>()): number {
+function rootFieldCount(
+  selectionSet: SelectionSetNode,
+  fragments: ReadonlyMap<string, SelectionSetNode>,
+  seen = new Set<string>(),
+): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) count += selection.name.value.startsWith('__') ? 0 : 1;
@@ -51,16 +55,30 @@ function useCostLimit(settings: OperationLimitSettings): ApolloServerPlugin {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
           const fragments = new Map(
-            document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [])),
+            document.definitions.flatMap((definition) =>
+              definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
+            ),
           );
           const roots = rootFieldCount((operation as OperationDefinitionNode).selectionSet, fragments);
           if (roots > settings.MAX_ROOT_FIELDS) {
-            throw limitError(`The operation asks for ${roots} root fields; at most ${settings.MAX_ROOT_FIELDS} are allowed.`, { limit: 'rootFields', max: settings.MAX_ROOT_FIELDS });
+            throw limitError(`The operation asks for ${roots} root fields; at most ${settings.MAX_ROOT_FIELDS} are allowed.`, {
+              limit: 'rootFields',
+              max: settings.MAX_ROOT_FIELDS,
+            });
           }
           if (roots === 0) return; // introspection only
-          const cost = getComplexity({ schema, query: document, variables: request.variables ?? {}, ...(request.operationName ? { operationName: request.operationName } : {}), estimators });
+          const cost = getComplexity({
+            schema,
+            query: document,
+            variables: request.variables ?? {},
+            ...(request.operationName ? { operationName: request.operationName } : {}),
+            estimators,
+          });
           if (cost > settings.MAX_COST) {
-            throw limitError(`The operation would cost ${cost}; at most ${settings.MAX_COST} is allowed (lists count once per item asked for).`, { limit: 'cost', cost, max: settings.MAX_COST });
+            throw limitError(
+              `The operation would cost ${cost}; at most ${settings.MAX_COST} is allowed (lists count once per item asked for).`,
+              { limit: 'cost', cost, max: settings.MAX_COST },
+            );
           }
         },
       };
@@ -86,5 +104,9 @@ export function operationLimits(settings: OperationLimitSettings) {
     blockFieldSuggestion: { enabled: settings.NODE_ENV === 'production' },
   });
   const protection = armor.protect();
-  return { ...protection, parseOptions: { maxTokens: settings.MAX_TOKENS }, plugins: [...protection.plugins, useCostLimit(settings)] };
+  return {
+    ...protection,
+    parseOptions: { maxTokens: settings.MAX_TOKENS },
+    plugins: [...protection.plugins, useCostLimit(settings)],
+  };
 }

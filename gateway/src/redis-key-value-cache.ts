@@ -15,7 +15,9 @@ export function createRedisKeyValueCache(redis: RedisClient, prefix: string, log
     get: async (key) => (await redis.get(prefix + key).catch(failed('get'))) ?? undefined,
     async set(key: string, value: string, options?: KeyValueCacheSetOptions) {
       const ttl = options?.ttl;
-      await (ttl ? redis.set(prefix + key, value, 'EX', Math.max(1, Math.ceil(ttl))) : redis.set(prefix + key, value)).catch(failed('set'));
+      await (ttl ? redis.set(prefix + key, value, 'EX', Math.max(1, Math.ceil(ttl))) : redis.set(prefix + key, value)).catch(
+        failed('set'),
+      );
     },
     delete: async (key) => {
       await redis.del(prefix + key).catch(failed('delete'));

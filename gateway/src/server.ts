@@ -43,7 +43,9 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   const limits = operationLimits(config);
   const verifyToken = createAccessTokenVerifier(config);
   const redis = config.REDIS_URL
-    ? createRedisClient('gateway', { REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX }, logger, { failFast: true })
+    ? createRedisClient('gateway', { REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX }, logger, {
+        failFast: true,
+      })
     : undefined;
   if (redis) await waitForReady(redis);
   else logger.warn('gateway without REDIS_URL: no shared rate limits, persisted queries or response cache');
@@ -55,7 +57,9 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    ...(redis ? { persistedQueries: { cache: createRedisKeyValueCache(redis, 'gateway:apq:', logger), ttl: config.APQ_TTL_SECONDS } } : {}),
+    ...(redis
+      ? { persistedQueries: { cache: createRedisKeyValueCache(redis, 'gateway:apq:', logger), ttl: config.APQ_TTL_SECONDS } }
+      : {}),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).

@@ -18,7 +18,10 @@ export function supergraphFromFile(path: string, pollMs: number, logger: Logger)
       try {
         next = readFileSync(path, 'utf8');
       } catch (error) {
-        logger.error({ err: error instanceof Error ? error.message : String(error), path }, 'supergraph file unreadable: keeping the current one');
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error), path },
+          'supergraph file unreadable: keeping the current one',
+        );
         return;
       }
       if (next === current) return;
@@ -26,7 +29,10 @@ export function supergraphFromFile(path: string, pollMs: number, logger: Logger)
         Supergraph.build(next);
         await healthCheck(next);
       } catch (error) {
-        logger.error({ err: error instanceof Error ? error.message : String(error), path }, 'new supergraph rejected: keeping the current one');
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error), path },
+          'new supergraph rejected: keeping the current one',
+        );
         return;
       }
       update(next);

@@ -15,7 +15,8 @@ describe('rate limits and persisted queries shared by two gateway processes (one
     const other = await stack.startExtraGateway();
     const { token } = await signUp(stack, 'Limited');
     const codes: unknown[] = [];
-    for (let i = 0; i < 5; i += 1) codes.push(errorCodes(await (i % 2 ? other : stack).query('{ me { id } }', { token }))[0] ?? 'OK');
+    for (let i = 0; i < 5; i += 1)
+      codes.push(errorCodes(await (i % 2 ? other : stack).query('{ me { id } }', { token }))[0] ?? 'OK');
     expect(codes).toEqual(['OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
     const limited = await other.query('{ me { id } }', { token });
     expect(limited.status).toBe(429);
@@ -27,7 +28,8 @@ describe('rate limits and persisted queries shared by two gateway processes (one
     const other = await stack.startExtraGateway();
     // The sign-up above used one of this address's 6 requests.
     const codes: unknown[] = [];
-    for (let i = 0; i < 6; i += 1) codes.push(errorCodes(await (i % 2 ? other : stack).query('{ products(first: 1) { id } }'))[0] ?? 'OK');
+    for (let i = 0; i < 6; i += 1)
+      codes.push(errorCodes(await (i % 2 ? other : stack).query('{ products(first: 1) { id } }'))[0] ?? 'OK');
     expect(codes).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
   });
 });
@@ -42,13 +44,19 @@ describe('persisted queries, GET and whole-response caching', () => {
 
   const query = '{ products(first: 5) { name priceCents } }';
   const hash = createHash('sha256').update(query).digest('hex');
-  const apq = (withQuery: boolean) => ({ ...(withQuery ? { query } : {}), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+  const apq = (withQuery: boolean) => ({
+    ...(withQuery ? { query } : {}),
+    extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+  });
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 
   it('registers an automatic persisted query on one replica and serves it by hash on another', async () => {
     const other = await stack.startExtraGateway();
-    expect(((await (await post(other.url, apq(false))).json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect(
+      ((await (await post(other.url, apq(false))).json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]
+        ?.extensions.code,
+    ).toBe('PERSISTED_QUERY_NOT_FOUND');
     expect((await post(stack.gatewayUrl, apq(true))).status).toBe(200);
     const byHash = (await (await post(other.url, apq(false))).json()) as { data: { products: Array<{ name: string }> } };
     expect(byHash.data.products.map((product) => product.name)).toContain('Cached lamp');
@@ -59,7 +67,9 @@ describe('persisted queries, GET and whole-response caching', () => {
     const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('max-age=30, public');
-    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { clearCart { itemCount } }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const mutation = await fetch(`${stack.gatewayUrl}?query=${encodeURIComponent('mutation { clearCart { itemCount } }')}`, {
+      headers: { 'apollo-require-preflight': 'true' },
+    });
     expect(mutation.status).toBe(405);
   });
 
@@ -80,7 +90,11 @@ describe('persisted queries, GET and whole-response caching', () => {
   });
 
   it('allows CORS for listed origins only', async () => {
-    const preflight = (origin: string) => fetch(stack.gatewayUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const preflight = (origin: string) =>
+      fetch(stack.gatewayUrl, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
     const allowed = await preflight('https://app.example');
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');

@@ -29,7 +29,9 @@ describe('a federated query', () => {
 
     const mine = await stack.query(`{ me { name posts(first: 5) { title tags author { id name } } } }`, { token: accessToken });
     expect(mine.errors).toBeUndefined();
-    expect(mine.data).toEqual({ me: { name: 'Grace', posts: [{ title: 'Hello', tags: ['intro'], author: { id: user.id, name: 'Grace' } }] } });
+    expect(mine.data).toEqual({
+      me: { name: 'Grace', posts: [{ title: 'Hello', tags: ['intro'], author: { id: user.id, name: 'Grace' } }] },
+    });
 
     const byId = await stack.query(`query($id: ID!) { post(id: $id) { title author { name } } }`, { variables: { id: post.id } });
     expect(byId.data).toEqual({ post: { title: 'Hello', author: { name: 'Grace' } } });
@@ -85,7 +87,11 @@ describe('identity between the gateway and subgraphs', () => {
 
   it('a subgraph trusts a header the gateway signed', async () => {
     const { user } = await signUp('Alan');
-    const header = await signIdentity({ userId: user.id, email: null, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
+    const header = await signIdentity(
+      { userId: user.id, email: null, roles: ['user'], clientIp: '127.0.0.1' },
+      TEST_SECRETS.IDENTITY_SECRET,
+      30,
+    );
     const result = await graphql(stack.subgraphUrls.auth, me, { headers: { 'x-supergraph-identity': header } });
     expect(result.data).toEqual({ me: { id: user.id } });
   });
@@ -100,10 +106,18 @@ describe('the gateway edge', () => {
   });
 
   it('answers malformed bodies with 400 and a code', async () => {
-    const notJson = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": "{ me { id } }"' });
+    const notJson = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": "{ me { id } }"',
+    });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
-    const noQuery = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"variables":{}}' });
+    const noQuery = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"variables":{}}',
+    });
     expect(noQuery.status).toBe(400);
     const parseError = await stack.query('{ me { id ');
     expect(parseError.status).toBe(400);

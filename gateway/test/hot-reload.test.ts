@@ -23,10 +23,15 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
 /** The current supergraph without posts' trendingTags field. */
 function supergraphWithoutTrending(): string {
   const posts = SUBGRAPHS.find((subgraph) => subgraph.name === 'posts')!;
-  const schema = readFileSync(posts.schemaPath, 'utf8').replace(/\s*"""\n\s*The most used tags[\s\S]*?trendingTags\(limit: Int = 10\): \[TagCount!\]! @cacheControl\(maxAge: 30\)/, '');
+  const schema = readFileSync(posts.schemaPath, 'utf8').replace(
+    /\s*"""\n\s*The most used tags[\s\S]*?trendingTags\(limit: Int = 10\): \[TagCount!\]! @cacheControl\(maxAge: 30\)/,
+    '',
+  );
   const edited = path.join(dir, 'posts.graphql');
   writeFileSync(edited, schema);
-  const result = composeSupergraph(SUBGRAPHS.map((subgraph) => (subgraph.name === 'posts' ? { ...subgraph, schemaPath: edited } : subgraph)));
+  const result = composeSupergraph(
+    SUBGRAPHS.map((subgraph) => (subgraph.name === 'posts' ? { ...subgraph, schemaPath: edited } : subgraph)),
+  );
   if (!result.ok) throw new Error(result.errors.join('\n'));
   expect(result.supergraphSdl).not.toContain('trendingTags');
   return result.supergraphSdl;
@@ -42,7 +47,9 @@ it('refuses a broken supergraph and keeps serving the old one', async () => {
 
 it('swaps a valid new supergraph in, without failing the requests around the swap', async () => {
   const next = supergraphWithoutTrending();
-  const inFlight = Array.from({ length: 40 }, (_, i) => new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => stack.query('{ products(first: 2) { id } }')));
+  const inFlight = Array.from({ length: 40 }, (_, i) =>
+    new Promise((resolve) => setTimeout(resolve, i * 25)).then(() => stack.query('{ products(first: 2) { id } }')),
+  );
   writeFileSync(file, next);
   const results = await Promise.all(inFlight);
   expect(results.filter((result) => result.errors)).toEqual([]);

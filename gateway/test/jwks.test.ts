@@ -14,9 +14,13 @@ beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
   privateKey = pair.privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
-  jwks = createServer((_, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })));
+  jwks = createServer((_, response) =>
+    response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  stack = await startTestStack({ JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json` });
+  stack = await startTestStack({
+    JWT_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
+  });
 });
 afterAll(async () => {
   await stack.stop();
@@ -43,5 +47,7 @@ it('accepts a token signed by the provider, and refuses one signed with the shar
   expect(errorCodes(refused)).toEqual(['UNAUTHENTICATED']);
 
   const other = await generateKeyPair('RS256');
-  expect((await stack.query('{ me { id } }', { token: await sign(userId, other.privateKey, 'RS256', 'test-key') })).status).toBe(401);
+  expect((await stack.query('{ me { id } }', { token: await sign(userId, other.privateKey, 'RS256', 'test-key') })).status).toBe(
+    401,
+  );
 });

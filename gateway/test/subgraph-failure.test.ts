@@ -10,22 +10,39 @@ let postId: string;
 
 beforeAll(async () => {
   // posts gets its own (shorter) budget; the others keep the default.
-  stack = await startTestStack({ SUBGRAPH_TIMEOUT_MS: '8000', SUBGRAPH_TIMEOUTS: 'posts=1500', BREAKER_VOLUME: '3', BREAKER_RESET_MS: '1000' });
+  stack = await startTestStack({
+    SUBGRAPH_TIMEOUT_MS: '8000',
+    SUBGRAPH_TIMEOUTS: 'posts=1500',
+    BREAKER_VOLUME: '3',
+    BREAKER_RESET_MS: '1000',
+  });
   user = await signUp(stack, 'Partial');
-  const created = await stack.query<{ createPost: { id: string } }>(`mutation { createPost(input: { title: "Still here", body: "b" }) { id } }`, { token: user.token });
+  const created = await stack.query<{ createPost: { id: string } }>(
+    `mutation { createPost(input: { title: "Still here", body: "b" }) { id } }`,
+    { token: user.token },
+  );
   postId = created.data!.createPost.id;
 });
 afterAll(() => stack.stop());
 
 const QUERY = `{ me { name posts { title } } }`;
-const readyz = async () => (await (await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'))).json()) as { ready: boolean; subgraphs: Record<string, { breaker: string; alive: boolean }> };
+const readyz = async () =>
+  (await (await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'))).json()) as {
+    ready: boolean;
+    subgraphs: Record<string, { breaker: string; alive: boolean }>;
+  };
 
 it('answers with partial data and a coded error while a subgraph is down, opens its breaker, and recovers', async () => {
-  expect((await stack.query(QUERY, { token: user.token })).data).toEqual({ me: { name: 'Partial', posts: [{ title: 'Still here' }] } });
+  expect((await stack.query(QUERY, { token: user.token })).data).toEqual({
+    me: { name: 'Partial', posts: [{ title: 'Still here' }] },
+  });
 
   await stack.stopSubgraph('posts');
   // Nullable fields keep a failure local (a non-null root field would null the whole answer).
-  const partial = await stack.query(`query($id: ID!) { me { name } post(id: $id) { title } }`, { token: user.token, variables: { id: postId } });
+  const partial = await stack.query(`query($id: ID!) { me { name } post(id: $id) { title } }`, {
+    token: user.token,
+    variables: { id: postId },
+  });
   expect(partial.status).toBe(200);
   expect(partial.data).toEqual({ me: { name: 'Partial' }, post: null });
   expect(partial.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'posts' });
@@ -56,7 +73,10 @@ it('gives up on a subgraph that accepts connections but never answers, within it
   await new Promise<void>((resolve) => blackHole.listen(Number(new URL(stack.subgraphUrls.posts).port), '127.0.0.1', resolve));
   try {
     const started = Date.now();
-    const result = await stack.query(`query($id: ID!) { me { name } post(id: $id) { title } }`, { token: user.token, variables: { id: postId } });
+    const result = await stack.query(`query($id: ID!) { me { name } post(id: $id) { title } }`, {
+      token: user.token,
+      variables: { id: postId },
+    });
     // posts' own budget is 1500 ms (the default here is 8000): the answer comes back soon after.
     expect(Date.now() - started).toBeLessThan(6_000);
     expect(result.data).toEqual({ me: { name: 'Partial' }, post: null });

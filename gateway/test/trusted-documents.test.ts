@@ -3,13 +3,22 @@ import path from 'node:path';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 
 /** The frontend's operations, registered by codegen's client preset, as the only ones accepted. */
-const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/client/persisted-documents.json'), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(
+  readFileSync(path.resolve(__dirname, '../../schema/client/persisted-documents.json'), 'utf8'),
+) as Record<string, string>;
 const [documentId, document] = Object.entries(manifest).find(([, text]) => text.startsWith('query TrendingTags'))!;
 const hash = documentId.replace('sha256:', '');
 
 const post = async (url: string, body: unknown) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } };
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> },
+  };
 };
 
 describe('trusted documents mode', () => {
@@ -20,7 +29,11 @@ describe('trusted documents mode', () => {
   afterAll(() => stack.stop());
 
   it('accepts a registered operation by documentId, by persisted-query hash, or as its exact text', async () => {
-    for (const body of [{ documentId }, { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, { query: document }]) {
+    for (const body of [
+      { documentId },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } },
+      { query: document },
+    ]) {
       const result = await post(stack.gatewayUrl, body);
       expect(result.status).toBe(200);
       expect(result.body).toEqual({ data: { trendingTags: [] } });

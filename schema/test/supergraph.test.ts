@@ -25,9 +25,14 @@ describe('composition', () => {
     // Posts now claims User.name as a String! of its own, clashing with auth's unshared field.
     writeFileSync(
       broken,
-      readFileSync(SUBGRAPHS[1]!.schemaPath, 'utf8').replace('  id: ID!\n  """\n  The user', '  id: ID!\n  name: Int!\n  """\n  The user'),
+      readFileSync(SUBGRAPHS[1]!.schemaPath, 'utf8').replace(
+        '  id: ID!\n  """\n  The user',
+        '  id: ID!\n  name: Int!\n  """\n  The user',
+      ),
     );
-    const result = composeSupergraph(SUBGRAPHS.map((entry) => (entry.name === 'posts' ? { ...entry, schemaPath: broken } : entry)));
+    const result = composeSupergraph(
+      SUBGRAPHS.map((entry) => (entry.name === 'posts' ? { ...entry, schemaPath: broken } : entry)),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.join('\n')).toMatch(/User\.name/);
   });
@@ -36,7 +41,9 @@ describe('composition', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'compose-'));
     const broken = path.join(dir, 'cart.graphql');
     writeFileSync(broken, 'type Product @key(fields: "id") { id: ID! ');
-    const result = composeSupergraph(SUBGRAPHS.map((entry) => (entry.name === 'cart' ? { ...entry, schemaPath: broken } : entry)));
+    const result = composeSupergraph(
+      SUBGRAPHS.map((entry) => (entry.name === 'cart' ? { ...entry, schemaPath: broken } : entry)),
+    );
     expect(result).toMatchObject({ ok: false, errors: [expect.stringMatching(/^\[cart\] Syntax Error/)] });
   });
 });

@@ -10,13 +10,28 @@ export interface SeedSizes {
   products: number;
 }
 
-
 /** The same id for the same thing on every run, so running the seed twice changes nothing. */
 export function seedId(kind: string, index: number): Types.ObjectId {
   return new Types.ObjectId(createHash('sha256').update(`supergraph-seed:${kind}:${index}`).digest('hex').slice(0, 24));
 }
 
-const TAGS = ['graphql', 'typescript', 'mongodb', 'redis', 'federation', 'performance', 'design', 'testing', 'devops', 'security', 'frontend', 'news', 'howto', 'release', 'opinion'];
+const TAGS = [
+  'graphql',
+  'typescript',
+  'mongodb',
+  'redis',
+  'federation',
+  'performance',
+  'design',
+  'testing',
+  'devops',
+  'security',
+  'frontend',
+  'news',
+  'howto',
+  'release',
+  'opinion',
+];
 const DAY = 86_400_000;
 
 /** Deterministic fake data: each generator is seeded by the index of what it makes. */

@@ -19,7 +19,9 @@ export async function ferretDbBinaryProblem(bin: string): Promise<string | undef
 function goBinary(): string {
   const go = findExecutable('go', ['/usr/local/go/bin']);
   if (go === undefined) {
-    throw new Error(`Go is not installed (no \`go\` on PATH). Install Go 1.22+ (https://go.dev/dl/) so FerretDB ${FERRETDB_VERSION} can be built.`);
+    throw new Error(
+      `Go is not installed (no \`go\` on PATH). Install Go 1.22+ (https://go.dev/dl/) so FerretDB ${FERRETDB_VERSION} can be built.`,
+    );
   }
   return go;
 }

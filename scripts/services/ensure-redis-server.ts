@@ -19,7 +19,8 @@ async function ensureOnce(): Promise<string> {
   if (found !== undefined) return found;
   if (process.getuid?.() !== 0) throw new Error(MISSING);
   const apt = findExecutable('apt-get', SYSTEM_DIRS);
-  if (apt === undefined) throw new Error(`${MISSING} (apt-get is not available here either: install Redis with your package manager)`);
+  if (apt === undefined)
+    throw new Error(`${MISSING} (apt-get is not available here either: install Redis with your package manager)`);
   // Two concurrent installs would fight over the dpkg lock; the second one just waits.
   return withFileLock(join(toolsDir(), 'redis-install.lock'), async () => {
     const again = findExecutable('redis-server', SYSTEM_DIRS);

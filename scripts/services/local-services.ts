@@ -90,16 +90,19 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   const started = running.filter((service) => !service.reused);
   await updatePidFile(options.dataRoot, (current) => {
     for (const service of started) {
-      if (service.pid !== undefined) current[service.name] = { pid: service.pid, port: service.port, startedAt: new Date().toISOString() };
+      if (service.pid !== undefined)
+        current[service.name] = { pid: service.pid, port: service.port, startedAt: new Date().toISOString() };
     }
   });
   const withCleanup = (service: RunningService): RunningService => {
     if (service.reused) return service;
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> =>
-      (stopping ??= service.stop().then(() => updatePidFile(options.dataRoot, (current) => {
-        if (current[service.name]?.pid === service.pid) delete current[service.name];
-      })));
+      (stopping ??= service.stop().then(() =>
+        updatePidFile(options.dataRoot, (current) => {
+          if (current[service.name]?.pid === service.pid) delete current[service.name];
+        }),
+      ));
     return { ...service, stop };
   };
   const services = running.map(withCleanup);
@@ -139,7 +142,13 @@ export async function localServicesStatus(options: Omit<LocalServicesOptions, 'd
   return Promise.all(
     (options.only ?? SERVICE_NAMES).map(async (name): Promise<ServiceStatus> => {
       const port = portOf(name, options);
-      return { name, port, url: serviceUrl(name, port), healthy: await pingService(name, port), pid: recordedPid(name, port, records) };
+      return {
+        name,
+        port,
+        url: serviceUrl(name, port),
+        healthy: await pingService(name, port),
+        pid: recordedPid(name, port, records),
+      };
     }),
   );
 }

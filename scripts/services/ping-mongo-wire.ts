@@ -36,17 +36,38 @@ function helloMessage(): Buffer {
 /** Byte size of a BSON element value of `type` starting at `at`; undefined for unknown types. */
 function valueSize(type: number, doc: Buffer, at: number): number | undefined {
   switch (type) {
-    case 0x01: case 0x09: case 0x11: case 0x12: return 8;
-    case 0x10: return 4;
-    case 0x08: return 1;
-    case 0x07: return 12;
-    case 0x13: return 16;
-    case 0x06: case 0x0a: case 0x7f: case 0xff: return 0;
-    case 0x02: case 0x0d: case 0x0e: return 4 + doc.readInt32LE(at);
-    case 0x03: case 0x04: case 0x0f: return doc.readInt32LE(at);
-    case 0x05: return 5 + doc.readInt32LE(at);
-    case 0x0b: return doc.indexOf(0, doc.indexOf(0, at) + 1) + 1 - at;
-    default: return undefined;
+    case 0x01:
+    case 0x09:
+    case 0x11:
+    case 0x12:
+      return 8;
+    case 0x10:
+      return 4;
+    case 0x08:
+      return 1;
+    case 0x07:
+      return 12;
+    case 0x13:
+      return 16;
+    case 0x06:
+    case 0x0a:
+    case 0x7f:
+    case 0xff:
+      return 0;
+    case 0x02:
+    case 0x0d:
+    case 0x0e:
+      return 4 + doc.readInt32LE(at);
+    case 0x03:
+    case 0x04:
+    case 0x0f:
+      return doc.readInt32LE(at);
+    case 0x05:
+      return 5 + doc.readInt32LE(at);
+    case 0x0b:
+      return doc.indexOf(0, doc.indexOf(0, at) + 1) + 1 - at;
+    default:
+      return undefined;
   }
 }
 

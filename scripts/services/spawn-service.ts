@@ -110,7 +110,9 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Runnin
     if (await options.isHealthy()) break;
     if (Date.now() >= deadline) {
       await stop();
-      throw new Error(`${name} did not answer on port ${port} within ${HEALTH_TIMEOUT_MS / 1000} s. Last output:\n${recentOutput()}`);
+      throw new Error(
+        `${name} did not answer on port ${port} within ${HEALTH_TIMEOUT_MS / 1000} s. Last output:\n${recentOutput()}`,
+      );
     }
     await sleep(HEALTH_POLL_MS);
   }

@@ -52,7 +52,9 @@ export async function startTestServices(): Promise<TestServices> {
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   if (failures.length > 0) {
     await cleanup();
-    throw new Error(`Could not start the test services:\n${failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n\n')}`);
+    throw new Error(
+      `Could not start the test services:\n${failures.map((error) => (error instanceof Error ? error.message : String(error))).join('\n\n')}`,
+    );
   }
   let stopping: Promise<void> | undefined;
   return {

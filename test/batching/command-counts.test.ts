@@ -28,7 +28,14 @@ beforeAll(async () => {
 
   // 60 authors with 7 posts each, written straight to the databases (faster than the API).
   const passwordHash = await hashPassword('correct horse 42');
-  const authors = Array.from({ length: 60 }, (_, i) => ({ _id: new Types.ObjectId(), email: `author${i}-${Date.now()}@example.com`, name: `Author ${i}`, passwordHash, roles: ['user'], emailVerified: false }));
+  const authors = Array.from({ length: 60 }, (_, i) => ({
+    _id: new Types.ObjectId(),
+    email: `author${i}-${Date.now()}@example.com`,
+    name: `Author ${i}`,
+    passwordHash,
+    roles: ['user'],
+    emailVerified: false,
+  }));
   await userModel(stack.subgraphs.auth.connection).insertMany(authors);
   const start = Date.now() - 1_000_000;
   await postModel(stack.subgraphs.posts.connection).insertMany(
@@ -80,10 +87,17 @@ describe('MongoDB commands per operation do not grow with the page size', () => 
       const user = await signUp(stack, `Shopper${lines}`);
       const products = await Promise.all(Array.from({ length: lines }, () => addProduct(stack, { stock: 5 })));
       const fill = async () => {
-        for (const p of products) await stack.query(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { token: user.token, variables: { p } });
+        for (const p of products)
+          await stack.query(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+            token: user.token,
+            variables: { p },
+          });
       };
       await fill();
-      const order = await stack.query(`mutation($k: String!) { checkout(idempotencyKey: $k) { id } }`, { token: user.token, variables: { k: `counts-${lines}-${Date.now()}` } });
+      const order = await stack.query(`mutation($k: String!) { checkout(idempotencyKey: $k) { id } }`, {
+        token: user.token,
+        variables: { k: `counts-${lines}-${Date.now()}` },
+      });
       expect(order.errors).toBeUndefined();
       await fill();
       return user;
@@ -100,7 +114,10 @@ describe('MongoDB commands per operation do not grow with the page size', () => 
   it('on a warm cache, repeating a read sends MongoDB nothing', async () => {
     const user = await signUp(stack, 'Warm');
     await stack.query(`mutation { createPost(input: { title: "Warm", body: "b" }) { id } }`, { token: user.token });
-    for (const [query, token] of [[FEED(50), undefined], [SHOP, user.token]] as const) {
+    for (const [query, token] of [
+      [FEED(50), undefined],
+      [SHOP, user.token],
+    ] as const) {
       await stack.query(query, token ? { token } : {});
       watch.reset();
       const again = await stack.query(query, token ? { token } : {});

@@ -12,7 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const header = async (query: string, token?: string) => (await stack.query(query, token ? { token } : {})).headers.get('cache-control');
+const header = async (query: string, token?: string) =>
+  (await stack.query(query, token ? { token } : {})).headers.get('cache-control');
 
 it('marks an all-public answer cacheable, for the shortest hint in it', async () => {
   expect(await header('{ feed { title author { name posts { title } } } }')).toBe('max-age=30, public');
@@ -23,5 +24,5 @@ it('never marks private data public', async () => {
   expect(await header('{ feed { title author { name email } } }')).toBe('no-store');
   expect(await header('{ me { name } }', user.token)).toBe('no-store');
   expect(await header('{ me { cart { itemCount } } }', user.token)).toBe('no-store');
-  expect(await header(`{ me { orders { totalCents } } }`, user.token)).toBe("no-store");
+  expect(await header(`{ me { orders { totalCents } } }`, user.token)).toBe('no-store');
 });

@@ -10,8 +10,15 @@ let watch: StackWatch;
 let author: SignedUpUser;
 
 const READ = `query($id: ID!) { feed(first: 10) { title } user(id: $id) { name posts(first: 5) { title } } }`;
-const read = () => stack.query<{ feed: Array<{ title: string }>; user: { name: string; posts: Array<{ title: string }> } }>(READ, { variables: { id: author.userId } });
-const create = (title: string) => stack.query(`mutation($t: String!) { createPost(input: { title: $t, body: "b" }) { id } }`, { token: author.token, variables: { t: title } });
+const read = () =>
+  stack.query<{ feed: Array<{ title: string }>; user: { name: string; posts: Array<{ title: string }> } }>(READ, {
+    variables: { id: author.userId },
+  });
+const create = (title: string) =>
+  stack.query(`mutation($t: String!) { createPost(input: { title: $t, body: "b" }) { id } }`, {
+    token: author.token,
+    variables: { t: title },
+  });
 const sent = () => watch.auth.length + watch.posts.length;
 
 beforeAll(async () => {

@@ -44,9 +44,17 @@ const APP_NAMES = Object.keys(APPS);
 
 /** Each subgraph's worker: its loader and what it needs beyond the subgraph's own variables. */
 const WORKERS: Readonly<Record<string, { subgraph: string; load: Loader; required: readonly string[] }>> = {
-  'auth-worker': { subgraph: 'auth', load: loadAuthWorkerConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET', 'SMTP_URL'] },
+  'auth-worker': {
+    subgraph: 'auth',
+    load: loadAuthWorkerConfig,
+    required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET', 'SMTP_URL'],
+  },
   'posts-worker': { subgraph: 'posts', load: loadPostsConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
-  'cart-worker': { subgraph: 'cart', load: loadCartWorkerConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'SMTP_URL'] },
+  'cart-worker': {
+    subgraph: 'cart',
+    load: loadCartWorkerConfig,
+    required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'SMTP_URL'],
+  },
 };
 const SUBGRAPH_SERVICES = ['auth', 'posts', 'cart'];
 
@@ -96,7 +104,8 @@ function interpolate(value: string, hostEnv: Env): string {
 function interpolateAll(value: unknown, hostEnv: Env): unknown {
   if (typeof value === 'string') return interpolate(value, hostEnv);
   if (Array.isArray(value)) return value.map((item) => interpolateAll(item, hostEnv));
-  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateAll(item, hostEnv)]));
+  if (isRecord(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateAll(item, hostEnv)]));
   return value;
 }
 
@@ -223,9 +232,18 @@ describe('docker-compose.yml', () => {
   const compose = loadCompose();
 
   it('defines mongo, redis, a mail server, the three subgraphs, their workers and the gateway', () => {
-    expect(Object.keys(services(compose)).sort()).toEqual(
-      ['auth', 'auth-worker', 'cart', 'cart-worker', 'gateway', 'mailpit', 'mongo', 'posts', 'posts-worker', 'redis'],
-    );
+    expect(Object.keys(services(compose)).sort()).toEqual([
+      'auth',
+      'auth-worker',
+      'cart',
+      'cart-worker',
+      'gateway',
+      'mailpit',
+      'mongo',
+      'posts',
+      'posts-worker',
+      'redis',
+    ]);
     expect(service(compose, 'mongo').image).toBe('mongo:7');
     expect(service(compose, 'redis').image).toBe('redis:7-alpine');
   });
@@ -327,7 +345,8 @@ describe('docker-compose.yml', () => {
         expect(`${name} -> ${target}: ${condition}`).toBe(`${name} -> ${target}: service_healthy`);
       }
     }
-    for (const name of SUBGRAPH_SERVICES) expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis']);
+    for (const name of SUBGRAPH_SERVICES)
+      expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis']);
     expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(['auth', 'cart', 'posts', 'redis']);
   });
 
@@ -337,7 +356,9 @@ describe('docker-compose.yml', () => {
       for (const [variable, value] of Object.entries(containerEnv(compose, name))) {
         if (!variable.endsWith('_URL')) continue;
         const host = new URL(value).hostname;
-        expect({ [`${name}.${variable}`]: deps.includes(host) ? host : `${host} (not a dependency)` }).toEqual({ [`${name}.${variable}`]: host });
+        expect({ [`${name}.${variable}`]: deps.includes(host) ? host : `${host} (not a dependency)` }).toEqual({
+          [`${name}.${variable}`]: host,
+        });
       }
     }
   });
@@ -367,7 +388,10 @@ describe('docker-compose.yml', () => {
     expect(healthcheckCommand(service(compose, 'redis'), 'redis')).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(list(service(compose, 'redis').command, 'redis.command').join(' ')).toContain('--appendonly yes');
     const volumes = mapping(compose.volumes, 'volumes');
-    for (const [name, target] of [['mongo', '/data/db'], ['redis', '/data']] as const) {
+    for (const [name, target] of [
+      ['mongo', '/data/db'],
+      ['redis', '/data'],
+    ] as const) {
       const mounts = list(service(compose, name).volumes, `${name}.volumes`).map((mount) => text(mount, 'volume'));
       const mount = mounts.find((entry) => entry.endsWith(`:${target}`));
       expect(mount).toBeDefined();
@@ -404,15 +428,18 @@ describe('deploy/Dockerfile', () => {
     expect(finalStage).toMatch(/^CMD .*\$APP_DIR\/dist\/main\.js/m);
   });
 
-  it("copies the manifest of every workspace named in the root package.json", () => {
+  it('copies the manifest of every workspace named in the root package.json', () => {
     const pkg = mapping(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')), 'package.json');
     const workspaces = list(pkg.workspaces, 'workspaces').map((workspace) => text(workspace, 'workspace'));
     for (const workspace of workspaces) expect(dockerfile).toContain(`${workspace}/package.json`);
   });
 
   it('keeps dependencies, bundles, VCS data and secrets out of the build context', () => {
-    const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((line) => line.trim());
-    for (const entry of ['node_modules', 'dist', '.git', '.tools', '.data', '.nx', 'coverage', '.env']) expect(ignored).toContain(entry);
+    const ignored = readFileSync(path.join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim());
+    for (const entry of ['node_modules', 'dist', '.git', '.tools', '.data', '.nx', 'coverage', '.env'])
+      expect(ignored).toContain(entry);
   });
 
   it.each(APP_NAMES)('%s has the schema file its bundle reads at run time', (name) => {
@@ -444,7 +471,9 @@ describe('docker-compose.yml workers', () => {
     expect(env.MONGO_URL).toBe(containerEnv(compose, spec.subgraph).MONGO_URL);
     for (const variable of spec.required) {
       expect(env[variable]).toBeTruthy();
-      expect(configErrorOf(spec.load, without(env, variable)).problems.some((problem) => problem.startsWith(`${variable}:`))).toBe(true);
+      expect(
+        configErrorOf(spec.load, without(env, variable)).problems.some((problem) => problem.startsWith(`${variable}:`)),
+      ).toBe(true);
     }
   });
 

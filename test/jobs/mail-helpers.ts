@@ -1,7 +1,11 @@
 import type { CapturedMail, SmtpSink } from '../support/smtp-sink';
 
 /** Waits for exactly one mail matching `predicate`, then checks no second one follows. */
-export async function exactlyOne(sink: SmtpSink, predicate: (mail: CapturedMail) => boolean, settleMs = 1_500): Promise<CapturedMail> {
+export async function exactlyOne(
+  sink: SmtpSink,
+  predicate: (mail: CapturedMail) => boolean,
+  settleMs = 1_500,
+): Promise<CapturedMail> {
   const [mail] = await sink.waitFor(predicate, { count: 1, timeoutMs: 20_000 });
   // Long enough for retries, a relay sweep (300 ms in tests) and stalled-job recovery to show up.
   await new Promise((resolve) => setTimeout(resolve, settleMs));

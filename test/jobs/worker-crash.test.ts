@@ -31,7 +31,13 @@ afterAll(async () => {
 function startWorker(): { child: ChildProcess; ready: Promise<void>; exited: Promise<number | null> } {
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'subgraphs/cart/src/worker.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', ...stack.envs.cart, SMTP_URL: sink.url, LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '10000' },
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...stack.envs.cart,
+      SMTP_URL: sink.url,
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_MS: '10000',
+    },
     detached: true, // its own process group: SIGKILL takes tsx's child too
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -49,8 +55,14 @@ function startWorker(): { child: ChildProcess; ready: Promise<void>; exited: Pro
 
 async function placeOrder(): Promise<{ orderId: string; email: string }> {
   const user = await signUp(stack, 'Crash');
-  await stack.query(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, { token: user.token, variables: { p: await addProduct(stack) } });
-  const order = await stack.query<{ checkout: { id: string } }>(`mutation { checkout(idempotencyKey: "crash-${Date.now()}") { id } }`, { token: user.token });
+  await stack.query(`mutation($p: ID!) { addToCart(productId: $p) { itemCount } }`, {
+    token: user.token,
+    variables: { p: await addProduct(stack) },
+  });
+  const order = await stack.query<{ checkout: { id: string } }>(
+    `mutation { checkout(idempotencyKey: "crash-${Date.now()}") { id } }`,
+    { token: user.token },
+  );
   return { orderId: order.data!.checkout.id, email: user.email };
 }
 

@@ -22,29 +22,44 @@ it('seeds realistic data, changes nothing the second time, and the data works en
   const posts = await mongoose.createConnection(withDatabase(mongoUrl, 'supergraph_posts')).asPromise();
   try {
     // Every author's posts are numbered 1..n with no gaps, as the posts subgraph relies on.
-    const rows = await posts.db!.collection('posts').find({}, { projection: { authorId: 1, authorSeq: 1 } }).toArray();
+    const rows = await posts
+      .db!.collection('posts')
+      .find({}, { projection: { authorId: 1, authorSeq: 1 } })
+      .toArray();
     expect(rows).toHaveLength(300);
     const byAuthor = new Map<string, number[]>();
-    for (const row of rows) byAuthor.set(String(row.authorId), [...(byAuthor.get(String(row.authorId)) ?? []), Number(row.authorSeq)]);
+    for (const row of rows)
+      byAuthor.set(String(row.authorId), [...(byAuthor.get(String(row.authorId)) ?? []), Number(row.authorSeq)]);
     for (const seqs of byAuthor.values()) expect(seqs.sort((a, b) => a - b)).toEqual(seqs.map((_, i) => i + 1));
   } finally {
     await posts.close();
   }
 
-  const stack = await startTestStack({}, {
-    keepDatabases: true,
-    perService: {
-      auth: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_auth') },
-      posts: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_posts') },
-      cart: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_cart') },
+  const stack = await startTestStack(
+    {},
+    {
+      keepDatabases: true,
+      perService: {
+        auth: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_auth') },
+        posts: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_posts') },
+        cart: { MONGO_URL: withDatabase(mongoUrl, 'supergraph_cart') },
+      },
     },
-  });
+  );
   try {
-    const login = await stack.query<{ login: { accessToken: string } }>(`mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }`, {
-      variables: { e: seedEmail(1), p: SEED_PASSWORD },
-    });
+    const login = await stack.query<{ login: { accessToken: string } }>(
+      `mutation($e: String!, $p: String!) { login(input: { email: $e, password: $p }) { accessToken } }`,
+      {
+        variables: { e: seedEmail(1), p: SEED_PASSWORD },
+      },
+    );
     expect(login.errors).toBeUndefined();
-    const read = await stack.query<{ me: { roles: string[] }; feed: Array<{ author: { name: string; posts: unknown[] } }>; products: unknown[]; trendingTags: Array<{ count: number }> }>(
+    const read = await stack.query<{
+      me: { roles: string[] };
+      feed: Array<{ author: { name: string; posts: unknown[] } }>;
+      products: unknown[];
+      trendingTags: Array<{ count: number }>;
+    }>(
       `{ me { roles } feed(first: 20) { title author { name posts(first: 3) { title } } } products(first: 12) { name stock } trendingTags(limit: 5) { tag count } }`,
       { token: login.data!.login.accessToken },
     );

@@ -51,11 +51,28 @@ async function tryStartRedisCluster(): Promise<TestRedisCluster> {
   const taken = new Set<number>();
   const ports = [await clusterPort(taken), await clusterPort(taken), await clusterPort(taken)];
   const children: ChildProcess[] = ports.map((port) =>
-    spawn(server, [
-      '--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-      '--cluster-config-file', path.join(dir, `nodes-${port}.conf`), '--dir', dir,
-      '--save', '', '--appendonly', 'no', '--logfile', '',
-    ], { stdio: 'ignore' }),
+    spawn(
+      server,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        path.join(dir, `nodes-${port}.conf`),
+        '--dir',
+        dir,
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--logfile',
+        '',
+      ],
+      { stdio: 'ignore' },
+    ),
   );
   const stop = async () => {
     await Promise.all(

@@ -57,7 +57,14 @@ async function sendRawMessage(smtp: RawSmtp, subject: string): Promise<void> {
   await smtp.command('MAIL FROM:<app@example.test>', 250);
   await smtp.command('RCPT TO:<carol@example.test>', 250);
   await smtp.command('DATA', 354);
-  const message = ['From: app@example.test', 'To: carol@example.test', `Subject: ${subject}`, `Message-ID: <${subject}@example.test>`, '', 'raw body'];
+  const message = [
+    'From: app@example.test',
+    'To: carol@example.test',
+    `Subject: ${subject}`,
+    `Message-ID: <${subject}@example.test>`,
+    '',
+    'raw body',
+  ];
   smtp.socket.write(`${message.join('\r\n')}\r\n.\r\n`);
 }
 
@@ -93,7 +100,11 @@ describe('smtp sink', () => {
     expect(a!.subject).toBe('Welcome to the shop, this subject is long enough to be folded over several header lines');
     expect(a!.raw).toMatch(/^Subject: .*\r\n .*/m);
     expect(a!.text).toBe('Hello Alice,\nyour account is ready.\n');
-    expect(b).toMatchObject({ to: ['bob@example.test', 'carol@example.test'], subject: 'Grüße aus Köln ✓', messageId: second.messageId });
+    expect(b).toMatchObject({
+      to: ['bob@example.test', 'carol@example.test'],
+      subject: 'Grüße aus Köln ✓',
+      messageId: second.messageId,
+    });
     expect(b!.text).toBe(`Reset your password:\n${link}\n.a line starting with a dot\n`);
     expect(b!.raw).toContain('quoted-printable');
     expect(b!.receivedAt.getTime()).toBeGreaterThanOrEqual(a!.receivedAt.getTime());
@@ -104,7 +115,11 @@ describe('smtp sink', () => {
     sink = await startSmtpSink({ onMail: (mail) => seen.push(mail.subject) });
     const forAlice = sink.waitFor((mail) => mail.to.includes('alice@example.test'), { count: 2, timeoutMs: 5_000 });
     const transport = createTransport(sink.url);
-    for (const [to, subject] of [['alice@example.test', 'one'], ['bob@example.test', 'two'], ['alice@example.test', 'three']]) {
+    for (const [to, subject] of [
+      ['alice@example.test', 'one'],
+      ['bob@example.test', 'two'],
+      ['alice@example.test', 'three'],
+    ]) {
       await transport.sendMail({ from: 'app@example.test', to, subject, text: subject });
     }
     transport.close();
@@ -125,7 +140,9 @@ describe('smtp sink', () => {
     expect(sink.messages).toEqual([]);
     await smtp.reply(250);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
-    expect(sink.messages.map((mail) => [mail.subject, mail.to, mail.text])).toEqual([['patient', ['carol@example.test'], 'raw body\n']]);
+    expect(sink.messages.map((mail) => [mail.subject, mail.to, mail.text])).toEqual([
+      ['patient', ['carol@example.test'], 'raw body\n'],
+    ]);
     smtp.socket.destroy();
   });
 
@@ -141,7 +158,12 @@ describe('smtp sink', () => {
 
     sink.setDelay(0);
     const transport = createTransport(sink.url);
-    const info = await transport.sendMail({ from: 'app@example.test', to: 'dave@example.test', subject: 'after', text: 'still here' });
+    const info = await transport.sendMail({
+      from: 'app@example.test',
+      to: 'dave@example.test',
+      subject: 'after',
+      text: 'still here',
+    });
     transport.close();
     expect(sink.messages.map((mail) => [mail.subject, mail.messageId])).toEqual([['after', info.messageId]]);
   });

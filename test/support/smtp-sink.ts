@@ -8,7 +8,15 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
  * `messageId` is the header as sent, angle brackets included; `text` is the text/plain body (UTF-8) with its
  * transfer encoding undone and line breaks as `\n`; `raw` is the whole message as received.
  */
-export interface CapturedMail { from: string; to: string[]; subject: string; messageId: string; text: string; raw: string; receivedAt: Date }
+export interface CapturedMail {
+  from: string;
+  to: string[];
+  subject: string;
+  messageId: string;
+  text: string;
+  raw: string;
+  receivedAt: Date;
+}
 
 export interface SmtpSinkOptions {
   /** 0 = a free port. @defaultValue 0 */
@@ -46,7 +54,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   /** Answers delayed by `delayMs`; calling one answers right away. */
   const pendingAnswers = new Set<() => void>();
   const server: SMTPServer = new SMTPServer({
-    authOptional: true, allowInsecureAuth: true, disabledCommands: ['STARTTLS'], logger: false, closeTimeout: 500,
+    authOptional: true,
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    closeTimeout: 500,
     onAuth: (_auth, _session, callback) => callback(null, { user: 'smtp-sink' }),
     onData: (stream, session, callback) => receive(stream, session, callback),
   });
@@ -85,7 +97,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     });
   }
   server.on('error', (err: NodeJS.ErrnoException) => {
-    if (server.server.listening && !['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(err.code ?? '')) console.error(`smtp sink: ${err.message}`);
+    if (server.server.listening && !['ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(err.code ?? ''))
+      console.error(`smtp sink: ${err.message}`);
   });
   server.listen(options.port ?? 0, '127.0.0.1');
   await once(server.server, 'listening').catch((err: Error) => {
@@ -114,7 +127,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         };
         const timer = setTimeout(() => {
           const seen = messages.map((m) => `\n  to=${m.to.join(',')} subject=${JSON.stringify(m.subject)}`).join('') || ' none';
-          settle(new Error(`smtp sink: expected ${count} matching message(s) within ${timeoutMs} ms, got ${messages.filter(predicate).length}; received${seen}`));
+          settle(
+            new Error(
+              `smtp sink: expected ${count} matching message(s) within ${timeoutMs} ms, got ${messages.filter(predicate).length}; received${seen}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
@@ -164,7 +181,11 @@ function splitMessage(raw: string): { headers: Map<string, string>; body: string
 }
 
 function addresses(value: string): string[] {
-  return decodeWords(value).replace(/"(?:[^"\\]|\\.)*"/g, '').match(/[^\s<>",;:()]+@[^\s<>",;:()]+/g) ?? [];
+  return (
+    decodeWords(value)
+      .replace(/"(?:[^"\\]|\\.)*"/g, '')
+      .match(/[^\s<>",;:()]+@[^\s<>",;:()]+/g) ?? []
+  );
 }
 
 /** The first text/plain body, looking into multipart bodies. */
@@ -172,9 +193,14 @@ function textBody(headers: Map<string, string>, body: string): string {
   const type = headers.get('content-type') ?? 'text/plain';
   const boundary = /boundary="?([^";]+)"?/i.exec(type)?.[1];
   if (/^multipart\//i.test(type) && boundary) {
-    const parts = body.split(`--${boundary}`).slice(1).filter((part) => !part.startsWith('--'));
+    const parts = body
+      .split(`--${boundary}`)
+      .slice(1)
+      .filter((part) => !part.startsWith('--'));
     for (const part of parts.map((raw) => splitMessage(raw.replace(/^[ \t]*\r?\n/, '').replace(/\r?\n$/, '')))) {
-      const text = /^(text\/plain|multipart\/)/i.test(part.headers.get('content-type') ?? 'text/plain') ? textBody(part.headers, part.body) : '';
+      const text = /^(text\/plain|multipart\/)/i.test(part.headers.get('content-type') ?? 'text/plain')
+        ? textBody(part.headers, part.body)
+        : '';
       if (text) return text;
     }
     return '';
@@ -189,11 +215,16 @@ function decodeWords(value: string): string {
   return value
     .replace(/(\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?[^?]+\?([bq])\?([^?]*)\?=/gi, (_word, kind: string, text: string) =>
-      (kind.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text.replace(/_/g, ' '))).toString('utf8'),
+      (kind.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text.replace(/_/g, ' '))).toString(
+        'utf8',
+      ),
     );
 }
 
 function decodeQuotedPrintable(text: string): Buffer {
   const bytes = Buffer.from(text.replace(/=\r?\n/g, ''), 'utf8').toString('latin1');
-  return Buffer.from(bytes.replace(/=([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+  return Buffer.from(
+    bytes.replace(/=([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    'latin1',
+  );
 }

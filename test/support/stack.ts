@@ -82,11 +82,30 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     buildCartSubgraph(loadCartConfig(envs.cart), silent('cart')),
   ]);
   const mail = options.workers ? { SMTP_URL: options.workers.smtpUrl } : undefined;
-  const wanted = (name: 'auth' | 'posts' | 'cart') => Boolean(mail) && (options.workers?.only ?? ['auth', 'posts', 'cart']).includes(name);
+  const wanted = (name: 'auth' | 'posts' | 'cart') =>
+    Boolean(mail) && (options.workers?.only ?? ['auth', 'posts', 'cart']).includes(name);
   const workers = await Promise.all([
-    ...(wanted('auth') ? [buildWorker(authWorker(loadAuthWorkerConfig({ ...envs.auth, ...mail })), loadAuthWorkerConfig({ ...envs.auth, ...mail }), silent('auth-worker'))] : []),
-    ...(wanted('posts') ? [buildWorker(postsWorker(loadPostsConfig(envs.posts)), loadPostsConfig(envs.posts), silent('posts-worker'))] : []),
-    ...(wanted('cart') ? [buildWorker(cartWorker(loadCartWorkerConfig({ ...envs.cart, ...mail })), loadCartWorkerConfig({ ...envs.cart, ...mail }), silent('cart-worker'))] : []),
+    ...(wanted('auth')
+      ? [
+          buildWorker(
+            authWorker(loadAuthWorkerConfig({ ...envs.auth, ...mail })),
+            loadAuthWorkerConfig({ ...envs.auth, ...mail }),
+            silent('auth-worker'),
+          ),
+        ]
+      : []),
+    ...(wanted('posts')
+      ? [buildWorker(postsWorker(loadPostsConfig(envs.posts)), loadPostsConfig(envs.posts), silent('posts-worker'))]
+      : []),
+    ...(wanted('cart')
+      ? [
+          buildWorker(
+            cartWorker(loadCartWorkerConfig({ ...envs.cart, ...mail })),
+            loadCartWorkerConfig({ ...envs.cart, ...mail }),
+            silent('cart-worker'),
+          ),
+        ]
+      : []),
   ]);
   const [authAddress, postsAddress, cartAddress] = await Promise.all([
     auth.service.listen(0, '127.0.0.1'),
@@ -94,7 +113,12 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     cart.service.listen(0, '127.0.0.1'),
   ]);
   const subgraphUrls = { auth: urlOf(authAddress), posts: urlOf(postsAddress), cart: urlOf(cartAddress) };
-  const gatewayEnv = testEnv('gateway', { AUTH_URL: subgraphUrls.auth, POSTS_URL: subgraphUrls.posts, CART_URL: subgraphUrls.cart, ...overrides });
+  const gatewayEnv = testEnv('gateway', {
+    AUTH_URL: subgraphUrls.auth,
+    POSTS_URL: subgraphUrls.posts,
+    CART_URL: subgraphUrls.cart,
+    ...overrides,
+  });
   const gatewayConfig = loadGatewayConfig(gatewayEnv);
   const gateway = await buildGateway(gatewayConfig, silent('gateway'));
   const gatewayUrl = urlOf(await gateway.listen(0, '127.0.0.1'));
@@ -109,7 +133,11 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     workers,
     ...(redis ? { redis } : {}),
     watch() {
-      const watches = { auth: watchCommands(auth.connection), posts: watchCommands(posts.connection), cart: watchCommands(cart.connection) };
+      const watches = {
+        auth: watchCommands(auth.connection),
+        posts: watchCommands(posts.connection),
+        cart: watchCommands(cart.connection),
+      };
       return {
         auth: watches.auth.commands,
         posts: watches.posts.commands,

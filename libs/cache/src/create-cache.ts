@@ -64,7 +64,8 @@ export interface Cache {
 
 export function createCache(options: CacheOptions): Cache {
   const { redis, logger, entityTtlSeconds, listTtlSeconds } = options;
-  if (!/^[\w-]+$/.test(options.namespace)) throw new TypeError(`createCache: invalid namespace ${JSON.stringify(options.namespace)}`);
+  if (!/^[\w-]+$/.test(options.namespace))
+    throw new TypeError(`createCache: invalid namespace ${JSON.stringify(options.namespace)}`);
   // Every cache key starts with `cache:`, apart from state kept in Redis for good (sessions).
   const namespace = `${CACHE_PREFIX}${options.namespace}`;
   const maxPending = options.maxPendingInvalidations ?? 10_000;
@@ -79,7 +80,8 @@ export function createCache(options: CacheOptions): Cache {
   const failed = (error: unknown, what: string) => {
     stats.errors += 1;
     // One line per second at most: an outage must not flood the logs.
-    if (Date.now() - lastError > 1_000) logger.warn({ err: error instanceof Error ? error.message : String(error), what }, 'cache unavailable, using the database');
+    if (Date.now() - lastError > 1_000)
+      logger.warn({ err: error instanceof Error ? error.message : String(error), what }, 'cache unavailable, using the database');
     lastError = Date.now();
   };
 
@@ -107,9 +109,9 @@ export function createCache(options: CacheOptions): Cache {
   const listKey = (name: string) => `${namespace}:gen:list:{${name}}`;
 
   const lists = async <T>(
-  requests: readonly ListRequest[],
-  load: (missing: ListRequest[]) => Promise<Map<string, T>>,
-): Promise<Map<string, T>> => {
+    requests: readonly ListRequest[],
+    load: (missing: ListRequest[]) => Promise<Map<string, T>>,
+  ): Promise<Map<string, T>> => {
     const result = new Map<string, T>();
     if (requests.length === 0) return result;
     if (!usable()) return load([...requests]);
@@ -161,7 +163,11 @@ export function createCache(options: CacheOptions): Cache {
       let gens: string[];
       let cached: Array<string | null>;
       try {
-        gens = await readGenerations(redis, unique.map((id) => entityKey(kind, id)), genTtl);
+        gens = await readGenerations(
+          redis,
+          unique.map((id) => entityKey(kind, id)),
+          genTtl,
+        );
         const valueKey = (id: string, index: number) => `${namespace}:${kind}:{${id}}:${gens[index]}`;
         cached = await Promise.all(unique.map((id, index) => redis.get(valueKey(id, index))));
       } catch (error) {
@@ -203,7 +209,11 @@ export function createCache(options: CacheOptions): Cache {
           if (pending.size < maxPending) pending.add(key);
           else overflowed = true;
         }
-        if (overflowed) logger.error({ max: maxPending }, 'too many pending cache invalidations: the cache is bypassed until its entries expire');
+        if (overflowed)
+          logger.error(
+            { max: maxPending },
+            'too many pending cache invalidations: the cache is bypassed until its entries expire',
+          );
       }
     },
   };

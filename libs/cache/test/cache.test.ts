@@ -9,7 +9,9 @@ let cache: Cache;
 
 beforeEach(async () => {
   const env = testEnv('cache');
-  redis = createRedisClient('cache-test', { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX }, logger, { failFast: true });
+  redis = createRedisClient('cache-test', { REDIS_URL: env.REDIS_URL, REDIS_KEY_PREFIX: env.REDIS_KEY_PREFIX }, logger, {
+    failFast: true,
+  });
   cache = createCache({ redis, namespace: 'things', logger, entityTtlSeconds: 60, listTtlSeconds: 60 });
   expect(await waitForReady(redis)).toBe(true);
 });
@@ -20,7 +22,11 @@ function recordingLoad(version: { value: number }) {
   const calls: string[][] = [];
   const load = async (ids: string[]) => {
     calls.push(ids);
-    return new Map(ids.filter((id) => id !== 'missing').map((id) => [id, { id, version: version.value, at: new Date('2026-01-01T00:00:00Z') }]));
+    return new Map(
+      ids
+        .filter((id) => id !== 'missing')
+        .map((id) => [id, { id, version: version.value, at: new Date('2026-01-01T00:00:00Z') }]),
+    );
   };
   return { calls, load };
 }
@@ -89,7 +95,12 @@ describe('lists', () => {
       },
     );
     expect(asked).toEqual([['y']]);
-    expect(found).toEqual(new Map([['x', ['p1']], ['y', ['p2']]]));
+    expect(found).toEqual(
+      new Map([
+        ['x', ['p1']],
+        ['y', ['p2']],
+      ]),
+    );
   });
 });
 

@@ -31,8 +31,20 @@ describe('presets', () => {
   });
 
   it('lets every variable override its preset', () => {
-    const config = load({ PRESET: 'high-scale', DB_POOL_SIZE: '120', WORKER_CONCURRENCY: '7', SHUTDOWN_TIMEOUT_MS: '1000', DISABLE_STALLED_JOB_CHECK: 'true' });
-    expect(config).toMatchObject({ DB_POOL_SIZE: 120, DB_MIN_POOL_SIZE: 50, WORKER_CONCURRENCY: 7, SHUTDOWN_TIMEOUT_MS: 1000, DISABLE_STALLED_JOB_CHECK: true });
+    const config = load({
+      PRESET: 'high-scale',
+      DB_POOL_SIZE: '120',
+      WORKER_CONCURRENCY: '7',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+      DISABLE_STALLED_JOB_CHECK: 'true',
+    });
+    expect(config).toMatchObject({
+      DB_POOL_SIZE: 120,
+      DB_MIN_POOL_SIZE: 50,
+      WORKER_CONCURRENCY: 7,
+      SHUTDOWN_TIMEOUT_MS: 1000,
+      DISABLE_STALLED_JOB_CHECK: true,
+    });
   });
 
   it('treats an empty variable as unset', () => {
@@ -46,7 +58,13 @@ describe('invalid config', () => {
     try {
       loadConfig(
         shape,
-        { PRESET: 'huge', MONGO_URL: 'postgres://x', DB_POOL_SIZE: 'many', REDIS_CLUSTER_NODES: 'a:1,b', DB_READ_PREFERENCE: 'closest' },
+        {
+          PRESET: 'huge',
+          MONGO_URL: 'postgres://x',
+          DB_POOL_SIZE: 'many',
+          REDIS_CLUSTER_NODES: 'a:1,b',
+          DB_READ_PREFERENCE: 'closest',
+        },
         checkConnections,
       );
     } catch (error) {
@@ -67,7 +85,9 @@ describe('invalid config', () => {
     const withIdentity = { ...shape, IDENTITY_OPTIONAL: identityVars.IDENTITY_OPTIONAL };
     const env = { ...base, IDENTITY_OPTIONAL: 'true' };
     expect(loadConfig(withIdentity, { ...env, NODE_ENV: 'development' }, checkConnections).IDENTITY_OPTIONAL).toBe(true);
-    expect(() => loadConfig(withIdentity, { ...env, NODE_ENV: 'production' }, checkConnections)).toThrow(/IDENTITY_OPTIONAL: must not be true in production/);
+    expect(() => loadConfig(withIdentity, { ...env, NODE_ENV: 'production' }, checkConnections)).toThrow(
+      /IDENTITY_OPTIONAL: must not be true in production/,
+    );
   });
 
   it('requires Redis one way or the other', () => {

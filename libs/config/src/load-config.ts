@@ -74,9 +74,7 @@ export function checkConnections(config: {
     config.DB_MIN_POOL_SIZE !== undefined &&
     config.DB_MIN_POOL_SIZE > config.DB_POOL_SIZE
   ) {
-    problems.push(
-      `DB_MIN_POOL_SIZE: must not exceed DB_POOL_SIZE (${config.DB_MIN_POOL_SIZE} > ${config.DB_POOL_SIZE})`,
-    );
+    problems.push(`DB_MIN_POOL_SIZE: must not exceed DB_POOL_SIZE (${config.DB_MIN_POOL_SIZE} > ${config.DB_POOL_SIZE})`);
   }
   return problems;
 }

@@ -4,9 +4,12 @@ import { PRESET_NAMES } from './presets';
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const port = int(0, 65535);
 const secret = z.string().min(32, 'must be at least 32 characters');
-const csv = z
-  .string()
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+const csv = z.string().transform((value) =>
+  value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 /**
  * Variables every process reads. Defaults that are not part of a preset live here; the preset
@@ -30,17 +33,16 @@ export const mongoVars = {
   DB_MAX_IDLE_TIME_MS: int(0, 3_600_000).default(0),
   /** How long a request may wait for a pooled connection before failing fast. */
   DB_WAIT_QUEUE_TIMEOUT_MS: int(0, 600_000).default(10_000),
-  DB_READ_PREFERENCE: z
-    .enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest'])
-    .default('primary'),
+  DB_READ_PREFERENCE: z.enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest']).default('primary'),
 };
 
 /** Redis: a single node by `REDIS_URL`, or a cluster by `REDIS_CLUSTER_NODES` (host:port,...). */
 export const redisVars = {
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  REDIS_CLUSTER_NODES: csv
-    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each node must be host:port')).min(1))
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  REDIS_CLUSTER_NODES: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each node must be host:port')).min(1)).optional(),
   REDIS_KEY_PREFIX: z.string().default(''),
 };
 

@@ -20,11 +20,7 @@ export interface AccessClaims {
 const encoder = new TextEncoder();
 
 /** Issues a short-lived HS256 access token. */
-export async function signAccessToken(
-  claims: AccessClaims,
-  settings: AccessTokenSettings,
-  ttlSeconds: number,
-): Promise<string> {
+export async function signAccessToken(claims: AccessClaims, settings: AccessTokenSettings, ttlSeconds: number): Promise<string> {
   return new SignJWT({ roles: [...claims.roles], sid: claims.sessionId, email: claims.email })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)

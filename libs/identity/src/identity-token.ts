@@ -29,7 +29,11 @@ function keyFor(secret: string): Uint8Array {
 
 /** Signs an identity for one request (HS256, short expiry, audience bound to subgraphs). */
 export async function signIdentity(identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
-  const jwt = new SignJWT({ roles: [...identity.roles], ip: identity.clientIp, ...(identity.email ? { email: identity.email } : {}) })
+  const jwt = new SignJWT({
+    roles: [...identity.roles],
+    ip: identity.clientIp,
+    ...(identity.email ? { email: identity.email } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)

@@ -25,7 +25,13 @@ export function createMailer(settings: MailSettings): Mailer {
   const transport = createTransport(settings.SMTP_URL, { pool: true, maxConnections: 5 } as never);
   return {
     async send(message) {
-      await transport.sendMail({ from: settings.MAIL_FROM, to: message.to, subject: message.subject, text: message.text, messageId: message.messageId });
+      await transport.sendMail({
+        from: settings.MAIL_FROM,
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        messageId: message.messageId,
+      });
     },
     close: () => transport.close(),
   };

@@ -13,7 +13,10 @@ interface DeliveryRecord {
 export function createDeliveryLog(connection: Connection) {
   const deliveries: Model<DeliveryRecord> =
     (connection.models.Delivery as Model<DeliveryRecord> | undefined) ??
-    connection.model<DeliveryRecord>('Delivery', new Schema<DeliveryRecord>({ _id: String, at: Date }, { collection: 'deliveries', versionKey: false }));
+    connection.model<DeliveryRecord>(
+      'Delivery',
+      new Schema<DeliveryRecord>({ _id: String, at: Date }, { collection: 'deliveries', versionKey: false }),
+    );
   return {
     /** Runs `deliver` unless `key` was already delivered; true when it ran now. */
     async once(key: string, deliver: () => Promise<void>): Promise<boolean> {

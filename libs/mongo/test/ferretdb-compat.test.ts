@@ -27,7 +27,12 @@ describe('mongoose against the test database', () => {
   });
 
   it('passes the pool settings to the driver', () => {
-    expect(mongoOptions(settings)).toMatchObject({ maxPoolSize: 5, minPoolSize: 1, waitQueueTimeoutMS: 2_000, readPreference: 'primary' });
+    expect(mongoOptions(settings)).toMatchObject({
+      maxPoolSize: 5,
+      minPoolSize: 1,
+      waitQueueTimeoutMS: 2_000,
+      readPreference: 'primary',
+    });
   });
 
   it('answers ping and hello', async () => {

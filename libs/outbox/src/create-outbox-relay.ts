@@ -48,7 +48,10 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
   type Relayed = { _id: string; at: Date };
   const relayed: Model<Relayed> =
     (connection.models.OutboxRelayed as Model<Relayed> | undefined) ??
-    connection.model<Relayed>('OutboxRelayed', new Schema<Relayed>({ _id: String, at: Date }, { collection: 'outbox_relayed', versionKey: false }));
+    connection.model<Relayed>(
+      'OutboxRelayed',
+      new Schema<Relayed>({ _id: String, at: Date }, { collection: 'outbox_relayed', versionKey: false }),
+    );
   const routeOf = (type: string) => sources.map((source) => source.routes[type]).find(Boolean);
 
   const publish = async (event: OutboxEvent, entityId: string): Promise<boolean> => {
@@ -66,10 +69,17 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     const since = new Date(Date.now() - options.windowMs);
     let enqueued = 0;
     for (const source of sources) {
-      const documents = (await source.model.find({ 'outbox.at': { $gte: since } }, { outbox: 1 }).lean()) as Array<{ _id: unknown; outbox: OutboxEvent[] }>;
-      const events = documents.flatMap((document) => document.outbox.filter((event) => event.at >= since).map((event) => ({ event, entityId: String(document._id) })));
+      const documents = (await source.model.find({ 'outbox.at': { $gte: since } }, { outbox: 1 }).lean()) as Array<{
+        _id: unknown;
+        outbox: OutboxEvent[];
+      }>;
+      const events = documents.flatMap((document) =>
+        document.outbox.filter((event) => event.at >= since).map((event) => ({ event, entityId: String(document._id) })),
+      );
       if (events.length === 0) continue;
-      const done = new Set((await relayed.find({ _id: { $in: events.map(({ event }) => event._id) } }, { _id: 1 }).lean()).map((row) => row._id));
+      const done = new Set(
+        (await relayed.find({ _id: { $in: events.map(({ event }) => event._id) } }, { _id: 1 }).lean()).map((row) => row._id),
+      );
       for (const { event, entityId } of events) {
         if (!done.has(event._id) && (await publish(event, entityId))) enqueued += 1;
       }
@@ -89,7 +99,9 @@ export function createOutboxRelay(options: OutboxRelayOptions) {
     start() {
       const tick = () => {
         running = sweep()
-          .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbox sweep failed'))
+          .catch((error: unknown) =>
+            logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbox sweep failed'),
+          )
           .finally(() => {
             if (timer) timer = setTimeout(tick, options.sweepMs);
           });

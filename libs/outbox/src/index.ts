@@ -1,2 +1,9 @@
 export { outboxEvent, outboxField, type OutboxEvent } from './outbox-event';
-export { createOutboxRelay, type OutboxJobData, type OutboxRelay, type OutboxRelayOptions, type OutboxRoute, type OutboxSource } from './create-outbox-relay';
+export {
+  createOutboxRelay,
+  type OutboxJobData,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+  type OutboxRoute,
+  type OutboxSource,
+} from './create-outbox-relay';

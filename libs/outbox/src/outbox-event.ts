@@ -18,7 +18,12 @@ export interface OutboxEvent {
 export const outboxField = {
   type: [
     new Schema<OutboxEvent>(
-      { _id: { type: String, required: true }, type: { type: String, required: true }, at: { type: Date, required: true }, data: { type: Schema.Types.Mixed, default: {} } },
+      {
+        _id: { type: String, required: true },
+        type: { type: String, required: true },
+        at: { type: Date, required: true },
+        data: { type: Schema.Types.Mixed, default: {} },
+      },
       { _id: false },
     ),
   ],

@@ -63,7 +63,8 @@ function validate(options: QueueDashboardOptions): void {
   const { queueNames, redisUrl, username, password, basePath = '/' } = options;
   if (queueNames.length === 0) throw new TypeError('queueNames: expected at least one queue name, got []');
   for (const name of queueNames) {
-    if (typeof name !== 'string' || name.trim() === '') throw new TypeError(`queueNames: invalid queue name ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name.trim() === '')
+      throw new TypeError(`queueNames: invalid queue name ${JSON.stringify(name)}`);
   }
   if (typeof redisUrl !== 'string' || redisUrl === '') throw new TypeError('redisUrl: expected a Redis URL, got an empty value');
   if (typeof username !== 'string' || username === '') throw new TypeError('username: expected a non-empty user name');
@@ -71,7 +72,8 @@ function validate(options: QueueDashboardOptions): void {
   if (typeof password !== 'string' || password.length < 12) {
     throw new TypeError(`password: expected at least 12 characters, got ${typeof password === 'string' ? password.length : 0}`);
   }
-  if (!basePath.startsWith('/')) throw new TypeError(`basePath: expected a path starting with "/", got ${JSON.stringify(basePath)}`);
+  if (!basePath.startsWith('/'))
+    throw new TypeError(`basePath: expected a path starting with "/", got ${JSON.stringify(basePath)}`);
 }
 
 /**

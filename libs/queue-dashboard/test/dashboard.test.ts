@@ -94,7 +94,10 @@ describe('createQueueDashboard', () => {
     const anonymousPage = await anonymous.newPage();
     const served: number[] = [];
     anonymousPage.on('response', (answer) => void (answer.url().startsWith(baseUrl) && served.push(answer.status())));
-    const outcome = await anonymousPage.goto(baseUrl).then((answer) => answer?.status(), (error: Error) => error.message);
+    const outcome = await anonymousPage.goto(baseUrl).then(
+      (answer) => answer?.status(),
+      (error: Error) => error.message,
+    );
     expect(String(outcome)).toMatch(/^401$|ERR_INVALID_AUTH_CREDENTIALS/);
     expect(served.every((status) => status === 401)).toBe(true); // the dashboard served it nothing else
     await anonymous.close();
@@ -117,7 +120,8 @@ describe('createQueueDashboard', () => {
     await page.screenshot({ path: screenshot, fullPage: true });
     expect((await stat(screenshot)).size).toBeGreaterThan(0);
     // Set QUEUE_DASHBOARD_SCREENSHOT=/some/file.png to keep a copy to look at.
-    if (process.env.QUEUE_DASHBOARD_SCREENSHOT) await page.screenshot({ path: process.env.QUEUE_DASHBOARD_SCREENSHOT, fullPage: true });
+    if (process.env.QUEUE_DASHBOARD_SCREENSHOT)
+      await page.screenshot({ path: process.env.QUEUE_DASHBOARD_SCREENSHOT, fullPage: true });
     expect(leaked).toEqual([]); // everything the page loaded came from the dashboard itself
     await context.close();
   });

@@ -43,10 +43,17 @@ export function createJobQueue(name: string, settings: QueueSettings, logger: Lo
         await queue.add(jobName, data, { jobId });
         return true;
       } catch (error) {
-        logger.warn({ queue: name, jobId, err: error instanceof Error ? error.message : String(error) }, 'enqueue failed: left to the outbox relay');
+        logger.warn(
+          { queue: name, jobId, err: error instanceof Error ? error.message : String(error) },
+          'enqueue failed: left to the outbox relay',
+        );
         return false;
       }
     },
-    close: () => (closed ??= queue.close().catch(() => undefined).then(() => closeRedis(connection))),
+    close: () =>
+      (closed ??= queue
+        .close()
+        .catch(() => undefined)
+        .then(() => closeRedis(connection))),
   };
 }

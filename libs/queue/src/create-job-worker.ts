@@ -35,7 +35,9 @@ export function createJobWorker(name: string, processor: JobProcessor, settings:
   let closing: Promise<{ forced: boolean }> | undefined;
   const close = async (): Promise<{ forced: boolean }> => {
     let forced = false;
-    const budget = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), settings.SHUTDOWN_TIMEOUT_MS).unref());
+    const budget = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), settings.SHUTDOWN_TIMEOUT_MS).unref(),
+    );
     // Running jobs finish; a job still running when the budget is spent is left locked and is
     // taken back by another worker once its lock expires: never lost.
     if ((await Promise.race([worker.close(), budget])) === 'timeout') {

@@ -52,9 +52,7 @@ export interface HttpService {
  * `/graphql`, `/healthz` (the process is alive), `/readyz` (its dependencies answer), and a
  * graceful shutdown bounded by `shutdownTimeoutMs`.
  */
-export function createHttpService<TContext extends BaseContext>(
-  options: HttpServiceOptions<TContext>,
-): HttpService {
+export function createHttpService<TContext extends BaseContext>(options: HttpServiceOptions<TContext>): HttpService {
   const { apollo, logger, readiness = {}, onShutdown = [], shutdownTimeoutMs } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const cors = options.corsOrigins && options.corsOrigins.length > 0 ? applyCors(options.corsOrigins) : undefined;
@@ -120,7 +118,10 @@ export function createHttpService<TContext extends BaseContext>(
     if (path === '/readyz') {
       const report = stopping
         ? { ready: false, checks: {}, stopping: true }
-        : { ...(await runReadiness(readiness)), ...(options.readinessDetails ? await options.readinessDetails().catch(() => ({})) : {}) };
+        : {
+            ...(await runReadiness(readiness)),
+            ...(options.readinessDetails ? await options.readinessDetails().catch(() => ({})) : {}),
+          };
       response.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json' });
       response.end(JSON.stringify(report));
       return;

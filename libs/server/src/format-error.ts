@@ -39,7 +39,8 @@ export function formatError(logger: Logger) {
       message: typeof serviceName === 'string' ? `The ${serviceName} subgraph could not answer.` : 'Internal server error.',
       ...(formatted.path ? { path: formatted.path } : {}),
       ...(formatted.locations ? { locations: formatted.locations } : {}),
-      extensions: typeof serviceName === 'string' ? { code: 'SUBGRAPH_UNAVAILABLE', serviceName } : { code: 'INTERNAL_SERVER_ERROR' },
+      extensions:
+        typeof serviceName === 'string' ? { code: 'SUBGRAPH_UNAVAILABLE', serviceName } : { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
 }

@@ -10,7 +10,10 @@ async function slowService(shutdownTimeoutMs: number, cleanups: string[]): Promi
   const apollo = new ApolloServer({
     typeDefs: 'type Query { slow(ms: Int!): String! }',
     resolvers: {
-      Query: { slow: (_: unknown, { ms }: { ms: number }) => new Promise((resolve) => setTimeout(() => resolve(`slept ${ms}`), ms).unref()) },
+      Query: {
+        slow: (_: unknown, { ms }: { ms: number }) =>
+          new Promise((resolve) => setTimeout(() => resolve(`slept ${ms}`), ms).unref()),
+      },
     },
   });
   await apollo.start();
@@ -82,8 +85,14 @@ describe('graceful shutdown', () => {
     const { service, url } = await slowService(2_000, []);
     const badJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
     expect(badJson.status).toBe(400);
-    expect(await badJson.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-    const huge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ slow(ms: 1) } #${'x'.repeat(2_000_000)}` }) }).catch((error: unknown) => error);
+    expect(await badJson.json()).toEqual({
+      errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }],
+    });
+    const huge = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ slow(ms: 1) } #${'x'.repeat(2_000_000)}` }),
+    }).catch((error: unknown) => error);
     if (huge instanceof Response) {
       expect(huge.status).toBe(413);
       expect(await huge.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });

@@ -87,7 +87,11 @@ export async function buildSubgraph<TContext extends BaseContext>(
     readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
     onShutdown: [() => opened.close()],
     context: async ({ request, requestId, logger: requestLogger }) =>
-      context({ requestId, logger: requestLogger, identity: await identityFromRequest(request, settings.IDENTITY_SECRET, settings.IDENTITY_OPTIONAL) }),
+      context({
+        requestId,
+        logger: requestLogger,
+        identity: await identityFromRequest(request, settings.IDENTITY_SECRET, settings.IDENTITY_OPTIONAL),
+      }),
   });
   return { ...deps, cacheRedis, service };
 }

@@ -27,7 +27,11 @@ export interface BuiltWorker {
 }
 
 /** Builds a subgraph's worker process: connections, workers, and a started relay. */
-export async function buildWorker(definition: WorkerDefinition, settings: SubgraphSettings, logger: Logger): Promise<BuiltWorker> {
+export async function buildWorker(
+  definition: WorkerDefinition,
+  settings: SubgraphSettings,
+  logger: Logger,
+): Promise<BuiltWorker> {
   const opened = await openSubgraphDeps(definition.name, `${definition.name}-worker`, settings, logger);
   const { connection, redis, cache, queue, cacheRedis } = opened;
   const { processors, relay, close: closeExtra } = definition.setup({ connection, redis, cache, queue, logger });

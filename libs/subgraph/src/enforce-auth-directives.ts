@@ -2,7 +2,10 @@ import { defaultFieldResolver, isObjectType, type DirectiveNode, type GraphQLSch
 import type { Identity } from '@supergraph/identity';
 import { errors } from './errors';
 
-function directive(nodes: ReadonlyArray<{ directives?: readonly DirectiveNode[] | undefined } | null | undefined>, name: string): DirectiveNode | undefined {
+function directive(
+  nodes: ReadonlyArray<{ directives?: readonly DirectiveNode[] | undefined } | null | undefined>,
+  name: string,
+): DirectiveNode | undefined {
   for (const node of nodes) {
     const found = node?.directives?.find((item) => item.name.value === name);
     if (found) return found;

@@ -23,10 +23,17 @@ export function createCachedByIdLoader<TRecord, TEntity>(
 ): DataLoader<string, TEntity | null> {
   const { model, cache, kind, toEntity, filter = {} } = options;
   return new DataLoader(async (ids) => {
-    const found = await cache.entities(kind, ids.filter((id) => isValidObjectId(id)), async (misses) => {
-      const records = (await model.find({ _id: { $in: misses }, ...filter }).batchSize(misses.length + 1).lean()) as Array<TRecord & { _id: Types.ObjectId }>;
-      return new Map(records.map((record) => [String(record._id), toEntity(record)]));
-    });
+    const found = await cache.entities(
+      kind,
+      ids.filter((id) => isValidObjectId(id)),
+      async (misses) => {
+        const records = (await model
+          .find({ _id: { $in: misses }, ...filter })
+          .batchSize(misses.length + 1)
+          .lean()) as Array<TRecord & { _id: Types.ObjectId }>;
+        return new Map(records.map((record) => [String(record._id), toEntity(record)]));
+      },
+    );
     return ids.map((id) => found.get(id) ?? null);
   });
 }

@@ -17,7 +17,12 @@ export interface OpenDeps extends SubgraphDeps {
  * Opens MongoDB, a Redis client for state (commands wait for a reconnect), a fail-fast one for
  * the cache, and queue producers made on first use. `label` names the connections in logs.
  */
-export async function openSubgraphDeps(name: string, label: string, settings: SubgraphSettings, logger: Logger): Promise<OpenDeps> {
+export async function openSubgraphDeps(
+  name: string,
+  label: string,
+  settings: SubgraphSettings,
+  logger: Logger,
+): Promise<OpenDeps> {
   const connection = await createMongoConnection(settings, logger);
   const redis = createRedisClient(label, settings, logger);
   const cacheRedis = createRedisClient(`${label}-cache`, settings, logger, { failFast: true });

@@ -41,7 +41,8 @@ export interface AuthEmailDeps {
 /** Verification and password-reset emails, each sent once per event whatever the job goes through. */
 export function authEmailProcessor(deps: AuthEmailDeps) {
   const { users, emails, mailer, deliveries, settings } = deps;
-  const link = (path: string, token: string) => `${settings.PUBLIC_APP_URL.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
+  const link = (path: string, token: string) =>
+    `${settings.PUBLIC_APP_URL.replace(/\/$/, '')}${path}?token=${encodeURIComponent(token)}`;
 
   const issue = async (eventId: string, userId: string, purpose: 'verify-email' | 'reset-password', lifetimeMs: number) => {
     const token = emailToken(settings.JWT_SECRET, eventId);

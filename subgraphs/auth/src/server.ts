@@ -32,7 +32,14 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext
       const relay = createAuthRelay({ connection, users, emails, queue, logger }, config);
       const refreshTokens = createRefreshTokens(redis, config.REFRESH_TOKEN_TTL_SECONDS);
       const services = {
-        sessions: createSessionService({ users, refreshTokens, throttle: createLoginThrottle(redis, config), settings: config, relay, logger }),
+        sessions: createSessionService({
+          users,
+          refreshTokens,
+          throttle: createLoginThrottle(redis, config),
+          settings: config,
+          relay,
+          logger,
+        }),
         emails: createEmailService({ users, emails, relay, cache, refreshTokens }),
       };
       return {

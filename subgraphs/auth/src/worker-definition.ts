@@ -14,7 +14,15 @@ export function authWorker(config: AuthWorkerConfig): WorkerDefinition {
       const emails = emailModels(connection);
       const mailer = createMailer(config);
       return {
-        processors: { [AUTH_EMAIL_QUEUE]: authEmailProcessor({ users, emails, mailer, deliveries: createDeliveryLog(connection), settings: config }) },
+        processors: {
+          [AUTH_EMAIL_QUEUE]: authEmailProcessor({
+            users,
+            emails,
+            mailer,
+            deliveries: createDeliveryLog(connection),
+            settings: config,
+          }),
+        },
         relay: createAuthRelay({ connection, users, emails, queue, logger }, config),
         close: () => mailer.close(),
       };

@@ -134,7 +134,9 @@ describe('access tokens', () => {
   it('refuses a tampered token with 401 UNAUTHENTICATED', async () => {
     const { accessToken, user } = await register();
     const [header, , signature] = accessToken.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: user.id, roles: ['admin'], iss: 'supergraph', aud: 'supergraph', exp: 4102444800 })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ sub: user.id, roles: ['admin'], iss: 'supergraph', aud: 'supergraph', exp: 4102444800 }),
+    ).toString('base64url');
     const result = await stack.query(ME, { token: `${header}.${forgedPayload}.${signature}` });
     expect(result.status).toBe(401);
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
@@ -237,7 +239,11 @@ describe('login throttling', () => {
 
   it('throttles a client address across accounts', async () => {
     const ip = `10.0.${counter % 250}.${(counter++ % 250) + 1}`;
-    const forwardedStack = await startTestStack({ TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_ACCOUNT: '100', LOGIN_MAX_FAILURES_PER_IP: '4' });
+    const forwardedStack = await startTestStack({
+      TRUST_PROXY: 'true',
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: '100',
+      LOGIN_MAX_FAILURES_PER_IP: '4',
+    });
     try {
       const headers = { 'x-forwarded-for': ip };
       const codes: unknown[] = [];

@@ -9,7 +9,11 @@ describe('refresh tokens on a real Redis Cluster', () => {
   let redis: RedisClient;
   beforeAll(async () => {
     cluster = await startRedisCluster();
-    redis = createRedisClient('auth-test', { REDIS_CLUSTER_NODES: cluster.nodes }, createLogger({ service: 'test', level: 'silent' }));
+    redis = createRedisClient(
+      'auth-test',
+      { REDIS_CLUSTER_NODES: cluster.nodes },
+      createLogger({ service: 'test', level: 'silent' }),
+    );
   }, 60_000);
   afterAll(async () => {
     await closeRedis(redis);

@@ -19,7 +19,9 @@ export function createCartRelay(
     logger: deps.logger,
     sweepMs: settings.OUTBOX_SWEEP_MS,
     windowMs: settings.OUTBOX_WINDOW_MS,
-    sources: [{ model: deps.orders, routes: { [ORDER_PLACED]: { queue: deps.queue(CART_EMAIL_QUEUE), jobName: 'order-confirmation' } } }],
+    sources: [
+      { model: deps.orders, routes: { [ORDER_PLACED]: { queue: deps.queue(CART_EMAIL_QUEUE), jobName: 'order-confirmation' } } },
+    ],
   });
 }
 
@@ -32,13 +34,21 @@ export function orderConfirmationProcessor(deps: { orders: OrderModel; mailer: M
     const order = await deps.orders.findById(entityId).lean();
     if (!order || order.status !== 'placed') throw new UnrecoverableError(`order ${entityId} is not placed`);
     if (!order.email) throw new UnrecoverableError(`order ${entityId} has no contact email`);
-    const lines = order.lines.map((line) => `  ${line.quantity} x ${line.productName}  ${money(line.unitPriceCents * line.quantity, order.currency)}`);
+    const lines = order.lines.map(
+      (line) => `  ${line.quantity} x ${line.productName}  ${money(line.unitPriceCents * line.quantity, order.currency)}`,
+    );
     const sent = await deps.deliveries.once(eventId, () =>
       deps.mailer.send({
         to: order.email,
         subject: `Your order ${entityId} is confirmed`,
         messageId: `<${eventId}@supergraph>`,
-        text: [`Thank you for your order ${entityId}.`, '', ...lines, '', `Total: ${money(order.totalCents, order.currency)}`].join('\n'),
+        text: [
+          `Thank you for your order ${entityId}.`,
+          '',
+          ...lines,
+          '',
+          `Total: ${money(order.totalCents, order.currency)}`,
+        ].join('\n'),
       }),
     );
     return { sent };

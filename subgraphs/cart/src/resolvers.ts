@@ -12,7 +12,8 @@ function ownerOnly(identity: Identity, userId: string): void {
   }
 }
 
-const present = (items: Array<Product | null | Error>): Product[] => items.filter((item): item is Product => item !== null && !(item instanceof Error));
+const present = (items: Array<Product | null | Error>): Product[] =>
+  items.filter((item): item is Product => item !== null && !(item instanceof Error));
 
 export const cartResolvers: Resolvers = {
   Query: {

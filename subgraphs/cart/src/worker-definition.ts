@@ -12,7 +12,9 @@ export function cartWorker(config: CartWorkerConfig): WorkerDefinition {
       const orders = orderModel(connection);
       const mailer = createMailer(config);
       return {
-        processors: { [CART_EMAIL_QUEUE]: orderConfirmationProcessor({ orders, mailer, deliveries: createDeliveryLog(connection) }) },
+        processors: {
+          [CART_EMAIL_QUEUE]: orderConfirmationProcessor({ orders, mailer, deliveries: createDeliveryLog(connection) }),
+        },
         relay: createCartRelay({ connection, orders, queue, logger }, config),
         close: () => mailer.close(),
       };

@@ -12,7 +12,10 @@ beforeAll(async () => {
   stack = await startTestStack();
   const promoted = await signUp(stack, 'Admin');
   await userModel(stack.subgraphs.auth.connection).updateOne({ _id: promoted.userId }, { $set: { roles: ['user', 'admin'] } });
-  const login = await stack.query<{ login: { accessToken: string } }>(`mutation($e: String!) { login(input: { email: $e, password: "correct horse 42" }) { accessToken } }`, { variables: { e: promoted.email } });
+  const login = await stack.query<{ login: { accessToken: string } }>(
+    `mutation($e: String!) { login(input: { email: $e, password: "correct horse 42" }) { accessToken } }`,
+    { variables: { e: promoted.email } },
+  );
   admin = login.data!.login.accessToken;
   user = (await signUp(stack, 'Customer')).token;
 });
@@ -29,13 +32,24 @@ it('refuses anonymous callers (UNAUTHENTICATED) and callers without the scope (F
 });
 
 it('lets an admin create a product and restock it through the stock chain', async () => {
-  const created = await stack.query<{ createProduct: { id: string; stock: number } }>(CREATE, { token: admin, variables: { input } });
+  const created = await stack.query<{ createProduct: { id: string; stock: number } }>(CREATE, {
+    token: admin,
+    variables: { input },
+  });
   expect(created.errors).toBeUndefined();
   const id = created.data!.createProduct.id;
-  expect((await stack.query(`{ products(first: 100) { id } }`)).data).toMatchObject({ products: expect.arrayContaining([{ id }]) });
-  expect((await stack.query(RESTOCK, { token: admin, variables: { id, q: 5 } })).data).toEqual({ restockProduct: { id, stock: 7 } });
+  expect((await stack.query(`{ products(first: 100) { id } }`)).data).toMatchObject({
+    products: expect.arrayContaining([{ id }]),
+  });
+  expect((await stack.query(RESTOCK, { token: admin, variables: { id, q: 5 } })).data).toEqual({
+    restockProduct: { id, stock: 7 },
+  });
   expect(errorCodes(await stack.query(RESTOCK, { token: user, variables: { id, q: 5 } }))).toEqual(['FORBIDDEN']);
   expect(errorCodes(await stack.query(RESTOCK, { token: admin, variables: { id, q: 0 } }))).toEqual(['BAD_USER_INPUT']);
-  expect(errorCodes(await stack.query(RESTOCK, { token: admin, variables: { id: '0123456789abcdef01234567', q: 1 } }))).toEqual(['NOT_FOUND']);
-  expect(errorCodes(await stack.query(CREATE, { token: admin, variables: { input: { ...input, currency: 'euro' } } }))).toEqual(['BAD_USER_INPUT']);
+  expect(errorCodes(await stack.query(RESTOCK, { token: admin, variables: { id: '0123456789abcdef01234567', q: 1 } }))).toEqual([
+    'NOT_FOUND',
+  ]);
+  expect(errorCodes(await stack.query(CREATE, { token: admin, variables: { input: { ...input, currency: 'euro' } } }))).toEqual([
+    'BAD_USER_INPUT',
+  ]);
 });

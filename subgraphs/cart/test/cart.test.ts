@@ -6,7 +6,11 @@ import { startTestStack, type TestStack } from '../../../test/support/stack';
 import { signUp, type SignedUpUser } from '../../../test/support/users';
 
 interface CartView {
-  items: Array<{ product: { id: string; name: string; priceCents: number; stock: number }; quantity: number; lineTotalCents: number }>;
+  items: Array<{
+    product: { id: string; name: string; priceCents: number; stock: number };
+    quantity: number;
+    lineTotalCents: number;
+  }>;
   subtotalCents: number;
   currency: string | null;
   itemCount: number;
@@ -16,7 +20,13 @@ interface OrderView {
   totalCents: number;
   currency: string;
   status: string;
-  lines: Array<{ productName: string; quantity: number; unitPriceCents: number; lineTotalCents: number; product: { id: string } }>;
+  lines: Array<{
+    productName: string;
+    quantity: number;
+    unitPriceCents: number;
+    lineTotalCents: number;
+    product: { id: string };
+  }>;
 }
 const CART = 'items { product { id name priceCents stock } quantity lineTotalCents } subtotalCents currency itemCount';
 const ORDER = 'id totalCents currency status lines { productName quantity unitPriceCents lineTotalCents product { id } }';
@@ -33,25 +43,38 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const me = async (user: SignedUpUser) => (await stack.query<{ me: { cart: CartView; orders: OrderView[] } }>(ME, { token: user.token })).data!.me;
-const stockOf = async (id: string) => (await stack.query<{ product: { stock: number } }>(`query($id: ID!) { product(id: $id) { stock } }`, { variables: { id } })).data!.product.stock;
+const me = async (user: SignedUpUser) =>
+  (await stack.query<{ me: { cart: CartView; orders: OrderView[] } }>(ME, { token: user.token })).data!.me;
+const stockOf = async (id: string) =>
+  (await stack.query<{ product: { stock: number } }>(`query($id: ID!) { product(id: $id) { stock } }`, { variables: { id } }))
+    .data!.product.stock;
 let keys = 0;
 const key = () => `checkout-${process.pid}-${Date.now()}-${keys++}`;
 
 describe('products', () => {
   it('lists the catalogue page by page and answers one by id', async () => {
-    const ids = [await addProduct(stack, { name: 'A' }), await addProduct(stack, { name: 'B' }), await addProduct(stack, { name: 'C' })];
+    const ids = [
+      await addProduct(stack, { name: 'A' }),
+      await addProduct(stack, { name: 'B' }),
+      await addProduct(stack, { name: 'C' }),
+    ];
     const all: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: Array<{ id: string }> = (await stack.query<{ products: Array<{ id: string }> }>(`query($after: ID) { products(first: 2, after: $after) { id } }`, { variables: { after } })).data!.products;
+      const page: Array<{ id: string }> = (
+        await stack.query<{ products: Array<{ id: string }> }>(`query($after: ID) { products(first: 2, after: $after) { id } }`, {
+          variables: { after },
+        })
+      ).data!.products;
       all.push(...page.map((p) => p.id));
       if (page.length < 2) break;
       after = page[page.length - 1]!.id;
     }
     expect(all).toEqual(expect.arrayContaining(ids));
     expect(new Set(all).size).toBe(all.length);
-    expect((await stack.query(`query($id: ID!) { product(id: $id) { name currency } }`, { variables: { id: ids[1] } })).data).toEqual({ product: { name: 'B', currency: 'EUR' } });
+    expect(
+      (await stack.query(`query($id: ID!) { product(id: $id) { name currency } }`, { variables: { id: ids[1] } })).data,
+    ).toEqual({ product: { name: 'B', currency: 'EUR' } });
     expect((await stack.query(`{ product(id: "nope") { name } }`)).data).toEqual({ product: null });
     expect(errorCodes(await stack.query(`{ products(after: "nope") { id } }`))).toEqual(['BAD_USER_INPUT']);
   });
@@ -67,7 +90,10 @@ describe('the cart, read after every write (cached in between)', () => {
     await stack.query(ADD, { token: user.token, variables: { p: a, q: 1 } });
     await stack.query(ADD, { token: user.token, variables: { p: b, q: 1 } });
     const cart = (await me(user)).cart;
-    expect(cart.items.map((item) => [item.product.id, item.quantity, item.lineTotalCents])).toEqual([[a, 3, 750], [b, 1, 1_000]]);
+    expect(cart.items.map((item) => [item.product.id, item.quantity, item.lineTotalCents])).toEqual([
+      [a, 3, 750],
+      [b, 1, 1_000],
+    ]);
     expect(cart).toMatchObject({ subtotalCents: 1_750, currency: 'EUR', itemCount: 4 });
 
     await stack.query(SET, { token: user.token, variables: { p: a, q: 5 } });
@@ -85,19 +111,27 @@ describe('the cart, read after every write (cached in between)', () => {
     const user = await signUp(stack, 'Strict');
     const eur = await addProduct(stack);
     const usd = await addProduct(stack, { currency: 'USD' });
-    for (const q of [0, -1, 100]) expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: eur, q } }))).toEqual(['BAD_USER_INPUT']);
+    for (const q of [0, -1, 100])
+      expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: eur, q } }))).toEqual(['BAD_USER_INPUT']);
     await stack.query(ADD, { token: user.token, variables: { p: eur, q: 60 } });
     expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: eur, q: 40 } }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: '0123456789abcdef01234567', q: 1 } }))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: '0123456789abcdef01234567', q: 1 } }))).toEqual(
+      ['NOT_FOUND'],
+    );
     expect(errorCodes(await stack.query(ADD, { token: user.token, variables: { p: 'garbage', q: 1 } }))).toEqual(['NOT_FOUND']);
     const mixed = await stack.query(ADD, { token: user.token, variables: { p: usd, q: 1 } });
     expect(mixed.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'CURRENCY_MISMATCH' });
     expect(errorCodes(await stack.query(ADD, { variables: { p: eur, q: 1 } }))).toEqual(['UNAUTHENTICATED']);
 
     const stranger = await signUp(stack, 'Stranger');
-    const peek = await stack.query(`query($id: ID!) { user(id: $id) { cart { itemCount } } }`, { token: stranger.token, variables: { id: user.userId } });
+    const peek = await stack.query(`query($id: ID!) { user(id: $id) { cart { itemCount } } }`, {
+      token: stranger.token,
+      variables: { id: user.userId },
+    });
     expect(errorCodes(peek)).toEqual(['FORBIDDEN']);
-    const peekOrders = await stack.query(`query($id: ID!) { user(id: $id) { orders { id } } }`, { variables: { id: user.userId } });
+    const peekOrders = await stack.query(`query($id: ID!) { user(id: $id) { orders { id } } }`, {
+      variables: { id: user.userId },
+    });
     expect(errorCodes(peekOrders)).toEqual(['UNAUTHENTICATED']);
   });
 });
@@ -134,7 +168,9 @@ describe('checkout', () => {
     const p = await addProduct(stack, { stock: 5 });
     await stack.query(ADD, { token: user.token, variables: { p, q: 2 } });
     const k = key();
-    const results = await Promise.all([1, 2, 3].map(() => stack.query<{ checkout: OrderView }>(CHECKOUT, { token: user.token, variables: { key: k } })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => stack.query<{ checkout: OrderView }>(CHECKOUT, { token: user.token, variables: { key: k } })),
+    );
     const ids = results.map((result) => result.data?.checkout.id);
     expect(new Set(ids).size).toBe(1);
     expect(ids[0]).toBeDefined();
@@ -148,12 +184,15 @@ describe('checkout', () => {
     const p = await addProduct(stack, { name: 'Rare', stock: 3 });
     const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => signUp(stack, `Racer${i}`)));
     for (const buyer of buyers) await stack.query(ADD, { token: buyer.token, variables: { p, q: 1 } });
-    const results = await Promise.all(buyers.map((buyer) => stack.query<{ checkout: OrderView }>(CHECKOUT, { token: buyer.token, variables: { key: key() } })));
+    const results = await Promise.all(
+      buyers.map((buyer) => stack.query<{ checkout: OrderView }>(CHECKOUT, { token: buyer.token, variables: { key: key() } })),
+    );
     const won = results.filter((result) => result.data?.checkout);
     const lost = results.filter((result) => result.errors);
     expect(won).toHaveLength(3);
     expect(lost).toHaveLength(3);
-    for (const result of lost) expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INSUFFICIENT_STOCK', productId: p });
+    for (const result of lost)
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', reason: 'INSUFFICIENT_STOCK', productId: p });
     expect(await stockOf(p)).toBe(0);
     for (const [index, buyer] of buyers.entries()) {
       const cart = (await me(buyer)).cart;
@@ -179,13 +218,35 @@ describe('checkout', () => {
     const owner = await signUp(stack, 'Owner');
     const other = await signUp(stack, 'Other');
     await stack.query(ADD, { token: owner.token, variables: { p: await addProduct(stack), q: 1 } });
-    const order = (await stack.query<{ checkout: OrderView }>(CHECKOUT, { token: owner.token, variables: { key: key() } })).data!.checkout;
+    const order = (await stack.query<{ checkout: OrderView }>(CHECKOUT, { token: owner.token, variables: { key: key() } })).data!
+      .checkout;
     const entities = async (userId: string) => {
-      const header = await signIdentity({ userId, email: null, roles: ['user'], clientIp: '127.0.0.1' }, TEST_SECRETS.IDENTITY_SECRET, 30);
+      const header = await signIdentity(
+        { userId, email: null, roles: ['user'], clientIp: '127.0.0.1' },
+        TEST_SECRETS.IDENTITY_SECRET,
+        30,
+      );
       const result = await graphql<{ _entities: Array<{ id: string; totalCents: number } | null> }>(
         stack.subgraphUrls.cart,
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id totalCents } } }`,
-        { variables: { r: [{ __typename: 'Order', id: order.id }, { __typename: 'Order', id: 'nope' }] }, headers: { 'x-supergraph-identity': header } },
+        `
+          query ($r: [_Any!]!) {
+            _entities(representations: $r) {
+              ... on Order {
+                id
+                totalCents
+              }
+            }
+          }
+        `,
+        {
+          variables: {
+            r: [
+              { __typename: 'Order', id: order.id },
+              { __typename: 'Order', id: 'nope' },
+            ],
+          },
+          headers: { 'x-supergraph-identity': header },
+        },
       );
       return result.data!._entities;
     };
@@ -195,9 +256,15 @@ describe('checkout', () => {
 
   it('refuses an empty cart, a bad key and anonymous callers', async () => {
     const user = await signUp(stack, 'Empty');
-    expect((await stack.query(CHECKOUT, { token: user.token, variables: { key: key() } })).errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'EMPTY_CART' });
-    expect(errorCodes(await stack.query(CHECKOUT, { token: user.token, variables: { key: 'short' } }))).toEqual(['BAD_USER_INPUT']);
-    expect(errorCodes(await stack.query(CHECKOUT, { token: user.token, variables: { key: 'has spaces in it' } }))).toEqual(['BAD_USER_INPUT']);
+    expect((await stack.query(CHECKOUT, { token: user.token, variables: { key: key() } })).errors?.[0]?.extensions).toMatchObject(
+      { code: 'BAD_USER_INPUT', reason: 'EMPTY_CART' },
+    );
+    expect(errorCodes(await stack.query(CHECKOUT, { token: user.token, variables: { key: 'short' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+    expect(errorCodes(await stack.query(CHECKOUT, { token: user.token, variables: { key: 'has spaces in it' } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
     expect(errorCodes(await stack.query(CHECKOUT, { variables: { key: key() } }))).toEqual(['UNAUTHENTICATED']);
   });
 });

@@ -34,7 +34,9 @@ export function createPostsRelay(
  */
 export function tagCountsProcessor(deps: { posts: PostModel; tagCounts: TagCountModel; cache: Cache }) {
   return async (job: Job<OutboxJobData>) => {
-    const tags = Array.isArray(job.data.data.tags) ? job.data.data.tags.filter((tag): tag is string => typeof tag === 'string') : [];
+    const tags = Array.isArray(job.data.data.tags)
+      ? job.data.data.tags.filter((tag): tag is string => typeof tag === 'string')
+      : [];
     for (const tag of tags) {
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const count = await deps.posts.countDocuments({ tags: tag, deletedAt: null });

@@ -27,7 +27,10 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 async function create(user: SignedUpUser, input: { title: string; body?: string; tags?: string[] }): Promise<PostView> {
-  const result = await stack.query<{ createPost: PostView }>(CREATE, { token: user.token, variables: { input: { body: 'Body', ...input } } });
+  const result = await stack.query<{ createPost: PostView }>(CREATE, {
+    token: user.token,
+    variables: { input: { body: 'Body', ...input } },
+  });
   if (!result.data) throw new Error(JSON.stringify(result.errors));
   return result.data.createPost;
 }
@@ -57,11 +60,19 @@ describe('writing posts', () => {
 
   it('lets only the author update or delete, and says NOT_FOUND for a missing post', async () => {
     const post = await create(alice, { title: 'Mine' });
-    expect(errorCodes(await stack.query(UPDATE, { token: bob.token, variables: { id: post.id, input: { title: 'Stolen' } } }))).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(await stack.query(UPDATE, { token: bob.token, variables: { id: post.id, input: { title: 'Stolen' } } })),
+    ).toEqual(['FORBIDDEN']);
     expect(errorCodes(await stack.query(DELETE, { token: bob.token, variables: { id: post.id } }))).toEqual(['FORBIDDEN']);
-    expect(errorCodes(await stack.query(UPDATE, { token: alice.token, variables: { id: '0123456789abcdef01234567', input: { title: 'x' } } }))).toEqual(['NOT_FOUND']);
+    expect(
+      errorCodes(
+        await stack.query(UPDATE, { token: alice.token, variables: { id: '0123456789abcdef01234567', input: { title: 'x' } } }),
+      ),
+    ).toEqual(['NOT_FOUND']);
     expect(errorCodes(await stack.query(DELETE, { token: alice.token, variables: { id: 'not-an-id' } }))).toEqual(['NOT_FOUND']);
-    expect(errorCodes(await stack.query(UPDATE, { token: alice.token, variables: { id: post.id, input: {} } }))).toEqual(['BAD_USER_INPUT']);
+    expect(errorCodes(await stack.query(UPDATE, { token: alice.token, variables: { id: post.id, input: {} } }))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
   });
 });
 
@@ -144,9 +155,14 @@ describe('pagination', () => {
     await stack.query(DELETE, { token: author.token, variables: { id: posts[6]!.id } });
     await stack.query(DELETE, { token: author.token, variables: { id: posts[5]!.id } });
     const page = async (after: string | null) =>
-      (await stack.query<{ user: { posts: PostView[] } }>(`query($id: ID!, $after: String) { user(id: $id) { posts(first: 3, after: $after) { title cursor } } }`, {
-        variables: { id: author.userId, after },
-      })).data!.user.posts;
+      (
+        await stack.query<{ user: { posts: PostView[] } }>(
+          `query($id: ID!, $after: String) { user(id: $id) { posts(first: 3, after: $after) { title cursor } } }`,
+          {
+            variables: { id: author.userId, after },
+          },
+        )
+      ).data!.user.posts;
     const first = await page(null);
     expect(first.map((p) => p.title)).toEqual(['w7', 'w4', 'w3']);
     const second = await page(first[2]!.cursor);

@@ -39,11 +39,20 @@ export function emailModels(connection: Connection) {
       connection,
       'EmailToken',
       new Schema<EmailTokenRecord>(
-        { _id: String, userId: { type: String, required: true }, purpose: { type: String, required: true }, expiresAt: { type: Date, required: true } },
+        {
+          _id: String,
+          userId: { type: String, required: true },
+          purpose: { type: String, required: true },
+          expiresAt: { type: Date, required: true },
+        },
         { collection: 'email_tokens', versionKey: false },
       ),
     ),
-    usedTokens: model(connection, 'UsedToken', new Schema<UsedTokenRecord>({ _id: String, usedAt: Date }, { collection: 'used_tokens', versionKey: false })),
+    usedTokens: model(
+      connection,
+      'UsedToken',
+      new Schema<UsedTokenRecord>({ _id: String, usedAt: Date }, { collection: 'used_tokens', versionKey: false }),
+    ),
   };
 }
 

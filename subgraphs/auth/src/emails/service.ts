@@ -13,10 +13,21 @@ import { tokenHash } from './tokens';
 
 const RESET_WINDOW_MS = 60_000;
 const tokenInput = z.string().min(20, 'is not a valid token').max(200, 'is not a valid token');
-const emailInput = z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').pipe(z.email('must be a valid email address'));
+const emailInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be a valid email address'));
 
 /** Email verification and password reset. */
-export function createEmailService(deps: { users: UserModel; emails: EmailModels; relay: OutboxRelay; cache: Cache; refreshTokens: RefreshTokens }) {
+export function createEmailService(deps: {
+  users: UserModel;
+  emails: EmailModels;
+  relay: OutboxRelay;
+  cache: Cache;
+  refreshTokens: RefreshTokens;
+}) {
   const { users, emails, relay, cache, refreshTokens } = deps;
 
   /** Finds a live token of a purpose and uses it up: a second use finds it used. */
@@ -29,7 +40,8 @@ export function createEmailService(deps: { users: UserModel; emails: EmailModels
     try {
       await emails.usedTokens.create({ _id: hash, usedAt: new Date() });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000) throw errors.badInput('This link was already used.', { reason: 'TOKEN_USED' });
+      if ((error as { code?: number }).code === 11000)
+        throw errors.badInput('This link was already used.', { reason: 'TOKEN_USED' });
       throw error;
     }
     return found.userId;
@@ -38,7 +50,9 @@ export function createEmailService(deps: { users: UserModel; emails: EmailModels
   return {
     async verifyEmail(token: string): Promise<User> {
       const userId = await spend(token, 'verify-email');
-      const user = await users.findOneAndUpdate({ _id: userId }, { $set: { emailVerified: true } }, { returnDocument: 'after' }).lean();
+      const user = await users
+        .findOneAndUpdate({ _id: userId }, { $set: { emailVerified: true } }, { returnDocument: 'after' })
+        .lean();
       if (!user) throw errors.notFound('The account no longer exists.');
       await cache.invalidate([cache.entityKey('user', userId)]);
       return toUser(user);

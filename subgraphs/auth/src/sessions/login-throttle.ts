@@ -53,10 +53,7 @@ export function createLoginThrottle(redis: RedisClient, settings: LoginThrottleS
       return wait > 0 ? seconds(wait) : 0;
     },
     async recordFailure(email, clientIp) {
-      const results = await Promise.allSettled([
-        perAccount.consume(accountKey(email)),
-        perIp.consume(clientIp || 'unknown'),
-      ]);
+      const results = await Promise.allSettled([perAccount.consume(accountKey(email)), perIp.consume(clientIp || 'unknown')]);
       let wait = 0;
       for (const result of results) {
         if (result.status === 'rejected') {

@@ -49,8 +49,7 @@ return {'OK', userId}
 `;
 
 export type RotateResult =
-  | { status: 'OK'; userId: string; sessionId: string; refreshToken: string }
-  | { status: 'INVALID' | 'REVOKED' | 'REUSED' };
+  { status: 'OK'; userId: string; sessionId: string; refreshToken: string } | { status: 'INVALID' | 'REVOKED' | 'REUSED' };
 
 /** The refresh-token store of {@link createRefreshTokens}. */
 export interface RefreshTokens {

@@ -71,7 +71,15 @@ export function createSessionService(deps: {
         const _id = new Types.ObjectId();
         // The verification email is recorded by the same insert that creates the account.
         const event = outboxEvent(AUTH_EVENTS.registered, String(_id));
-        const created = await users.create({ _id, email, name, passwordHash, roles: ['user'], emailVerified: false, outbox: [event] });
+        const created = await users.create({
+          _id,
+          email,
+          name,
+          passwordHash,
+          roles: ['user'],
+          emailVerified: false,
+          outbox: [event],
+        });
         const session = await issue(toUser(created.toObject()));
         await relay.publish(event, String(_id));
         return session;

@@ -36,7 +36,12 @@ const cartSchema = new Schema<CartRecord>(
   {
     _id: { type: String, required: true },
     items: {
-      type: [new Schema<CartLine>({ productId: { type: String, required: true }, quantity: { type: Number, required: true, min: 1 } }, { _id: false })],
+      type: [
+        new Schema<CartLine>(
+          { productId: { type: String, required: true }, quantity: { type: Number, required: true, min: 1 } },
+          { _id: false },
+        ),
+      ],
       default: () => [],
     },
     version: { type: Number, default: 0 },

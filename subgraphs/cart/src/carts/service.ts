@@ -14,7 +14,12 @@ export const MAX_CART_LINES = 50;
 export interface CartService {
   get(userId: string): Promise<Cart>;
   add(identity: Identity, productId: string, quantity: number, products: DataLoader<string, Product | null>): Promise<Cart>;
-  setQuantity(identity: Identity, productId: string, quantity: number, products: DataLoader<string, Product | null>): Promise<Cart>;
+  setQuantity(
+    identity: Identity,
+    productId: string,
+    quantity: number,
+    products: DataLoader<string, Product | null>,
+  ): Promise<Cart>;
   remove(identity: Identity, productId: string): Promise<Cart>;
   clear(identity: Identity): Promise<Cart>;
   /** Takes ordered quantities out of the cart after a checkout (what was added since stays). */
@@ -28,7 +33,9 @@ export function signedIn(identity: Identity): string {
 
 function checkQuantity(quantity: number, allowZero: boolean): void {
   if (!Number.isInteger(quantity) || quantity < (allowZero ? 0 : 1) || quantity > MAX_LINE_QUANTITY) {
-    throw errors.badInput(`quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_LINE_QUANTITY}.`, { field: 'quantity' });
+    throw errors.badInput(`quantity must be a whole number from ${allowZero ? 0 : 1} to ${MAX_LINE_QUANTITY}.`, {
+      field: 'quantity',
+    });
   }
 }
 
@@ -36,7 +43,9 @@ export function createCartService(carts: CartModel, cache: Cache): CartService {
   const load = async (userId: string): Promise<Cart> => {
     const found = await cache.entities('cart', [userId], async () => {
       const record = await carts.findById(userId).lean();
-      return new Map([[userId, { userId, items: (record?.items ?? []).map(({ productId, quantity }) => ({ productId, quantity })) }]]);
+      return new Map([
+        [userId, { userId, items: (record?.items ?? []).map(({ productId, quantity }) => ({ productId, quantity })) }],
+      ]);
     });
     return found.get(userId) ?? { userId, items: [] };
   };
@@ -77,12 +86,14 @@ export function createCartService(carts: CartModel, cache: Cache): CartService {
 
   /** Every line of a cart is in one currency, so it has a subtotal. */
   const checkCurrency = async (items: CartLine[], added: Product, products: DataLoader<string, Product | null>) => {
-    const others = (await products.loadMany(items.filter((item) => item.productId !== added.id).map((item) => item.productId))).filter(
-      (item): item is Product => item !== null && !(item instanceof Error),
-    );
+    const others = (
+      await products.loadMany(items.filter((item) => item.productId !== added.id).map((item) => item.productId))
+    ).filter((item): item is Product => item !== null && !(item instanceof Error));
     const other = others.find((item) => item.currency !== added.currency);
     if (other) {
-      throw errors.badInput(`The cart is in ${other.currency}; this product is priced in ${added.currency}.`, { reason: 'CURRENCY_MISMATCH' });
+      throw errors.badInput(`The cart is in ${other.currency}; this product is priced in ${added.currency}.`, {
+        reason: 'CURRENCY_MISMATCH',
+      });
     }
   };
 
@@ -103,7 +114,8 @@ export function createCartService(carts: CartModel, cache: Cache): CartService {
       await checkCurrency((await load(userId)).items, added, products);
       return change(userId, (items) => {
         const total = (items.find((item) => item.productId === productId)?.quantity ?? 0) + quantity;
-        if (total > MAX_LINE_QUANTITY) throw errors.badInput(`At most ${MAX_LINE_QUANTITY} of one product per cart.`, { field: 'quantity' });
+        if (total > MAX_LINE_QUANTITY)
+          throw errors.badInput(`At most ${MAX_LINE_QUANTITY} of one product per cart.`, { field: 'quantity' });
         return setLine(items, productId, total);
       });
     },

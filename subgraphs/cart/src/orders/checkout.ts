@@ -54,7 +54,13 @@ export function createCheckout(deps: CheckoutDeps) {
       const orderId = String(order._id);
       // Only what this order really took goes back, and each line at most once.
       if (!(await ledger.has(`${orderId}:${line.productId}:take`))) continue;
-      await ledger.move({ movementId: `${orderId}:${line.productId}:release`, productId: line.productId, delta: line.quantity, reason: 'release', orderId });
+      await ledger.move({
+        movementId: `${orderId}:${line.productId}:release`,
+        productId: line.productId,
+        delta: line.quantity,
+        reason: 'release',
+        orderId,
+      });
     }
   };
 
@@ -78,7 +84,13 @@ export function createCheckout(deps: CheckoutDeps) {
     }
     const orderId = String(order._id);
     for (const line of order.lines) {
-      const result = await ledger.move({ movementId: `${orderId}:${line.productId}:take`, productId: line.productId, delta: -line.quantity, reason: 'take', orderId });
+      const result = await ledger.move({
+        movementId: `${orderId}:${line.productId}:take`,
+        productId: line.productId,
+        delta: -line.quantity,
+        reason: 'take',
+        orderId,
+      });
       if (result === 'insufficient' || result === 'unknown-product') {
         const final = await setStatus(order, 'failed', { reason: 'INSUFFICIENT_STOCK', productId: line.productId });
         if (final.status === 'failed') await releaseAll(final);
@@ -115,14 +127,29 @@ export function createCheckout(deps: CheckoutDeps) {
     const lines = items.map((item) => {
       const product = byId.get(item.productId);
       if (!product) throw errors.notFound('A product in the cart no longer exists.', { productId: item.productId });
-      return { productId: item.productId, productName: product.name, quantity: item.quantity, unitPriceCents: product.priceCents };
+      return {
+        productId: item.productId,
+        productName: product.name,
+        quantity: item.quantity,
+        unitPriceCents: product.priceCents,
+      };
     });
     const currency = byId.get(items[0]!.productId)!.currency;
     const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
     let order: StoredOrder;
     try {
       order = (
-        await orders.create({ userId, email: identity.email ?? '', idempotencyKey, status: 'pending', failure: null, lines, totalCents, currency, outbox: [] })
+        await orders.create({
+          userId,
+          email: identity.email ?? '',
+          idempotencyKey,
+          status: 'pending',
+          failure: null,
+          lines,
+          totalCents,
+          currency,
+          outbox: [],
+        })
       ).toObject() as StoredOrder;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;

@@ -20,7 +20,10 @@ export function createOrderStore(orders: OrderModel, cache: Cache) {
     loader: () =>
       new DataLoader<string, Order | null>(async (ids) => {
         const valid = ids.filter((id) => isValidObjectId(id));
-        const found = (await orders.find({ _id: { $in: valid }, status: 'placed' }).batchSize(valid.length + 1).lean()) as Array<OrderRecord & { _id: Types.ObjectId }>;
+        const found = (await orders
+          .find({ _id: { $in: valid }, status: 'placed' })
+          .batchSize(valid.length + 1)
+          .lean()) as Array<OrderRecord & { _id: Types.ObjectId }>;
         const byId = new Map(found.map((order) => [String(order._id), toOrder(order)]));
         return ids.map((id) => byId.get(id) ?? null);
       }),

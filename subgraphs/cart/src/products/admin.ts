@@ -9,7 +9,12 @@ import { PRODUCTS_FAMILY } from './store';
 
 const productInput = z.object({
   name: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
-  description: z.string().trim().max(5_000, 'must be at most 5000 characters').nullish().transform((value) => value ?? ''),
+  description: z
+    .string()
+    .trim()
+    .max(5_000, 'must be at most 5000 characters')
+    .nullish()
+    .transform((value) => value ?? ''),
   priceCents: z.number().int().min(0, 'must not be negative').max(100_000_000, 'is too large'),
   currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code like EUR'),
   stock: z.number().int().min(0, 'must not be negative').max(1_000_000, 'is too large'),

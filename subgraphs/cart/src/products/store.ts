@@ -11,7 +11,8 @@ export function createProductStore(products: ProductModel, cache: Cache) {
   return {
     /** Ids of a page; the products load through the entity cache (see the posts store on why). */
     page: (first: number, after: string | null): Promise<string[]> => {
-      if (after !== null && !isValidObjectId(after)) throw errors.badInput('`after` must be the id of a product.', { field: 'after' });
+      if (after !== null && !isValidObjectId(after))
+        throw errors.badInput('`after` must be the id of a product.', { field: 'after' });
       return cache.list([PRODUCTS_FAMILY], `${first}:${after ?? ''}`, async () => {
         const found = await products
           .find(after ? { _id: { $gt: after } } : {}, { _id: 1 })

@@ -14,7 +14,13 @@ export interface StockLedger {
    * Applies one movement. `movementId` names its cause, so applying the same movement twice is
    * harmless. A movement that would take stock below zero is refused.
    */
-  move(movement: { movementId: string; productId: string; delta: number; reason: StockMovementRecord['reason']; orderId?: string }): Promise<MoveResult>;
+  move(movement: {
+    movementId: string;
+    productId: string;
+    delta: number;
+    reason: StockMovementRecord['reason'];
+    orderId?: string;
+  }): Promise<MoveResult>;
 }
 
 const MAX_ATTEMPTS = 50;
@@ -41,7 +47,10 @@ export function createStockLedger(movements: StockMovementModel, products: Produ
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const latest = await movements.findOne({ productId }, { version: 1, stock: 1 }).sort({ version: -1 }).lean();
       if (!latest) return;
-      await products.updateOne({ _id: productId, stockVersion: { $lt: latest.version } }, { $set: { stock: latest.stock, stockVersion: latest.version } });
+      await products.updateOne(
+        { _id: productId, stockVersion: { $lt: latest.version } },
+        { $set: { stock: latest.stock, stockVersion: latest.version } },
+      );
       const copy = await products.findById(productId, { stockVersion: 1 }).lean();
       if (!copy || copy.stockVersion >= latest.version) return;
     }
@@ -58,7 +67,15 @@ export function createStockLedger(movements: StockMovementModel, products: Produ
         const stock = now.stock + delta;
         if (stock < 0) return 'insufficient';
         try {
-          await movements.create({ _id: movementId, productId, version: now.version + 1, stock, delta, reason, orderId: orderId ?? null });
+          await movements.create({
+            _id: movementId,
+            productId,
+            version: now.version + 1,
+            stock,
+            delta,
+            reason,
+            orderId: orderId ?? null,
+          });
           await syncProduct(productId);
           return 'applied';
         } catch (error) {

@@ -36,7 +36,8 @@ export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPa
   let pending = pages.map((_, index) => index).filter((index) => (tops[index] as number) >= 1);
 
   for (let round = 0; pending.length > 0; round += 1) {
-    const lowest = (index: number) => (round === MAX_ROUNDS ? 0 : Math.max(0, (tops[index] as number) - (widths[index] as number)));
+    const lowest = (index: number) =>
+      round === MAX_ROUNDS ? 0 : Math.max(0, (tops[index] as number) - (widths[index] as number));
     const windows = pending.map((index) => ({
       authorId: (pages[index] as AuthorPage).authorId,
       authorSeq: { $gt: lowest(index), $lte: tops[index] as number },
@@ -52,10 +53,14 @@ export async function loadAuthorPages(posts: PostModel, pages: readonly AuthorPa
     for (const index of pending) {
       const page = pages[index] as AuthorPage;
       const live = found
-        .filter((post) => post.authorId === page.authorId && post.authorSeq > lowest(index) && post.authorSeq <= (tops[index] as number))
+        .filter(
+          (post) =>
+            post.authorId === page.authorId && post.authorSeq > lowest(index) && post.authorSeq <= (tops[index] as number),
+        )
         .filter((post) => post.deletedAt === null)
         .sort((a, b) => b.authorSeq - a.authorSeq);
-      if (live.length >= page.first || lowest(index) === 0) results[index] = live.slice(0, page.first).map((post) => String(post._id));
+      if (live.length >= page.first || lowest(index) === 0)
+        results[index] = live.slice(0, page.first).map((post) => String(post._id));
       else {
         widths[index] = (widths[index] as number) * 4;
         stillShort.push(index);

@@ -35,6 +35,10 @@ export const postResolvers: Resolvers = {
       return { id };
     },
     posts: (user, { first, after }, { loaders }) =>
-      loaders.postsByAuthor.load({ authorId: user.id, first: pageSize(first, 10), afterSeq: parseCursor(after)?.authorSeq ?? null }),
+      loaders.postsByAuthor.load({
+        authorId: user.id,
+        first: pageSize(first, 10),
+        afterSeq: parseCursor(after)?.authorSeq ?? null,
+      }),
   },
 };

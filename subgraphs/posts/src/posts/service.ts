@@ -30,7 +30,9 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
   /** The live post, read from MongoDB (never the cache: a write decides on fresh data). */
   const ownPost = async (identity: Identity, id: string) => {
     const userId = signedIn(identity);
-    const found = isValidObjectId(id) ? ((await posts.findOne({ _id: id, deletedAt: null }).lean()) as (PostRecord & { _id: Types.ObjectId }) | null) : null;
+    const found = isValidObjectId(id)
+      ? ((await posts.findOne({ _id: id, deletedAt: null }).lean()) as (PostRecord & { _id: Types.ObjectId }) | null)
+      : null;
     if (!found) throw errors.notFound('No post with this id.', { id });
     if (found.authorId !== userId) throw errors.forbidden('Only the author can change this post.');
     return found;
@@ -66,14 +68,15 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
       if (changes.body != null) set.body = changes.body;
       if (changes.tags != null) set.tags = changes.tags;
       const touchedTags = changes.tags ? [...new Set([...existing.tags, ...changes.tags])] : [];
-      const event = touchedTags.length > 0 ? outboxEvent(POST_EVENTS.updated, String(new Types.ObjectId()), { tags: touchedTags }) : null;
-      const updated = (await posts.findOneAndUpdate(
-        { _id: existing._id, deletedAt: null },
-        { $set: set, ...(event ? { $push: { outbox: event } } : {}) },
-        { returnDocument: 'after' },
-      ).lean()) as
-        | (PostRecord & { _id: Types.ObjectId })
-        | null;
+      const event =
+        touchedTags.length > 0 ? outboxEvent(POST_EVENTS.updated, String(new Types.ObjectId()), { tags: touchedTags }) : null;
+      const updated = (await posts
+        .findOneAndUpdate(
+          { _id: existing._id, deletedAt: null },
+          { $set: set, ...(event ? { $push: { outbox: event } } : {}) },
+          { returnDocument: 'after' },
+        )
+        .lean()) as (PostRecord & { _id: Types.ObjectId }) | null;
       if (!updated) throw errors.notFound('No post with this id.', { id });
       await cache.invalidate([cache.entityKey('post', id), ...touchedTags.map((tag) => cache.listKey(families.tag(tag)))]);
       if (event) await relay.publish(event, id);

@@ -50,16 +50,26 @@ export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cach
       .lean();
     return found.map((post) => String(post._id));
   };
-  const variant = (first: number, after: PostPosition | null) => `${first}:${after ? `${after.createdAt.getTime()}.${after.id}` : ''}`;
+  const variant = (first: number, after: PostPosition | null) =>
+    `${first}:${after ? `${after.createdAt.getTime()}.${after.id}` : ''}`;
 
   return {
     byIds: (ids) =>
-      cache.entities('post', ids.filter((id) => isValidObjectId(id)), async (misses) => {
-        const found = (await posts.find({ _id: { $in: misses }, deletedAt: null }).batchSize(misses.length + 1).lean()) as Lean[];
-        return new Map(found.map((record) => [String(record._id), toPost(record)]));
-      }),
+      cache.entities(
+        'post',
+        ids.filter((id) => isValidObjectId(id)),
+        async (misses) => {
+          const found = (await posts
+            .find({ _id: { $in: misses }, deletedAt: null })
+            .batchSize(misses.length + 1)
+            .lean()) as Lean[];
+          return new Map(found.map((record) => [String(record._id), toPost(record)]));
+        },
+      ),
 
-    feed: async (first, after) => ({ ids: await cache.list([families.feed], variant(first, after), () => recent({}, first, after)) }),
+    feed: async (first, after) => ({
+      ids: await cache.list([families.feed], variant(first, after), () => recent({}, first, after)),
+    }),
 
     byTag: async (tag, first, after) => ({
       ids: await cache.list([families.tag(tag)], variant(first, after), () => recent({ tags: tag }, first, after)),
@@ -67,7 +77,11 @@ export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cach
 
     trendingTags: (limit) =>
       cache.list([TRENDING_FAMILY], String(limit), async () => {
-        const found = await tagCounts.find({ count: { $gt: 0 } }).sort({ count: -1, _id: 1 }).limit(limit).lean();
+        const found = await tagCounts
+          .find({ count: { $gt: 0 } })
+          .sort({ count: -1, _id: 1 })
+          .limit(limit)
+          .lean();
         return found.map((row) => ({ tag: row._id, count: row.count }));
       }),
 
@@ -78,7 +92,10 @@ export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cach
         variant: `${page.first}:${page.afterSeq ?? ''}`,
       }));
       const found = await cache.lists<string[]>(requests, async (missing) => {
-        const loaded = await loadAuthorPages(posts, missing.map((request) => pages[Number(request.id)] as AuthorPage));
+        const loaded = await loadAuthorPages(
+          posts,
+          missing.map((request) => pages[Number(request.id)] as AuthorPage),
+        );
         return new Map(missing.map((request, index) => [request.id, loaded[index] ?? []]));
       });
       return requests.map((request) => ({ ids: found.get(request.id) ?? [] }));

@@ -16,5 +16,7 @@ const tagCountSchema = new Schema<TagCountRecord>(
 tagCountSchema.index({ count: -1, _id: 1 }, { name: 'most_used' });
 
 export function tagCountModel(connection: Connection): TagCountModel {
-  return (connection.models.TagCount as TagCountModel | undefined) ?? connection.model<TagCountRecord>('TagCount', tagCountSchema);
+  return (
+    (connection.models.TagCount as TagCountModel | undefined) ?? connection.model<TagCountRecord>('TagCount', tagCountSchema)
+  );
 }
