@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { probeSocket } from './probe-socket';
 
 const OP_MSG = 2013;
 const MAX_REPLY_BYTES = 16 * 1024 * 1024;
@@ -106,27 +106,10 @@ function isOkReply(message: Buffer): boolean {
  * `ok: 1`, false on any error or timeout. Works for FerretDB and MongoDB without a driver.
  */
 export function pingMongoWire(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host });
-    let received = Buffer.alloc(0);
-    let settled = false;
-    const finish = (healthy: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(healthy);
-    };
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    socket.once('connect', () => socket.write(helloMessage()));
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]);
-      if (received.length < 4) return;
-      const length = received.readInt32LE(0);
-      if (length < 21 || length > MAX_REPLY_BYTES) return finish(false);
-      if (received.length >= length) finish(isOkReply(received.subarray(0, length)));
-    });
-    socket.once('error', () => finish(false));
-    socket.once('close', () => finish(false));
+  return probeSocket(port, host, timeoutMs, helloMessage(), (received) => {
+    if (received.length < 4) return undefined;
+    const length = received.readInt32LE(0);
+    if (length < 21 || length > MAX_REPLY_BYTES) return false;
+    return received.length >= length ? isOkReply(received.subarray(0, length)) : undefined;
   });
 }

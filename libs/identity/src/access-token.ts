@@ -58,11 +58,6 @@ export function createAccessTokenVerifier(settings: VerifierSettings): AccessTok
   return (token) => verify(() => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
 }
 
-/** Verifies an access token signed with our HS256 secret (see {@link createAccessTokenVerifier}). */
-export function verifyAccessToken(token: string, settings: AccessTokenSettings): Promise<AccessClaims> {
-  return createAccessTokenVerifier(settings)(token);
-}
-
 async function verify(check: () => Promise<{ payload: JWTPayload }>): Promise<AccessClaims> {
   try {
     const { payload } = await check();

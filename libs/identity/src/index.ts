@@ -2,7 +2,6 @@ export { IDENTITY_HEADER, signIdentity, verifyIdentity, type Identity } from './
 export {
   createAccessTokenVerifier,
   signAccessToken,
-  verifyAccessToken,
   type AccessClaims,
   type AccessTokenSettings,
   type AccessTokenVerifier,
