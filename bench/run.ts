@@ -1,4 +1,4 @@
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cleanups } from './lib/cleanup';
@@ -122,13 +122,22 @@ async function main(): Promise<number> {
 
   const machine = machineInfo();
   const startedAt = new Date();
+  const date = startedAt.toISOString().slice(0, 10);
+  const chartsDir = path.join(resultsDir, date);
+  await rm(chartsDir, { recursive: true, force: true });
   const outcomes: Outcome[] = [];
   for (const scenario of selected) {
     log(`== ${scenario.name}${quick ? ' (quick)' : ''}`);
     const started = performance.now();
     const base = { name: scenario.name, title: scenario.title, requirement: scenario.requirement };
     try {
-      const result = await scenario.run({ quick, cleanups, log });
+      const saveChart = async (name: string, svg: string) => {
+        const file = `${scenario.name}-${name}.svg`;
+        await mkdir(chartsDir, { recursive: true });
+        await writeFile(path.join(chartsDir, file), svg);
+        return `![${scenario.name}: ${name}](${date}/${file})`;
+      };
+      const result = await scenario.run({ quick, cleanups, log, saveChart });
       outcomes.push({ ...base, ok: true, result, seconds: (performance.now() - started) / 1000 });
     } catch (error) {
       outcomes.push({
@@ -145,7 +154,6 @@ async function main(): Promise<number> {
   }
   const finishedAt = new Date();
 
-  const date = startedAt.toISOString().slice(0, 10);
   const run = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), quick, only };
   await mkdir(resultsDir, { recursive: true });
   const mdPath = path.join(resultsDir, `${date}.md`);

@@ -8,6 +8,11 @@ export interface ScenarioContext {
   cleanups: Cleanups;
   /** Progress lines on stderr (stdout carries the summary). */
   log(line: string): void;
+  /**
+   * Writes a chart (an SVG document, see `lib/chart.ts`) beside the results file, as
+   * bench/results/<date>/<scenario>-<name>.svg, and returns the Markdown that shows it.
+   */
+  saveChart(name: string, svg: string): Promise<string>;
 }
 
 /** What a scenario hands back. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { csv, identityVars, int, jwtVars, loadConfig, port, processVars } from '@supergraph/config';
@@ -7,6 +8,15 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 export const gatewayConfigShape = {
   ...processVars,
   PORT: port.default(4000),
+  /**
+   * Processes serving the port (node:cluster): "auto" is one per available core. The gateway
+   * keeps no state in memory that matters, so they need no coordination. Under Kubernetes,
+   * keep 1 and let the autoscaler add pods.
+   */
+  GATEWAY_WORKERS: z
+    .union([z.literal('auto'), int(1, 256)])
+    .default(1)
+    .transform((value) => (value === 'auto' ? availableParallelism() : value)),
   ...jwtVars,
   // With a JWKS (tokens from an identity provider), the gateway needs no shared secret.
   JWT_SECRET: jwtVars.JWT_SECRET.optional(),
@@ -52,6 +62,15 @@ export const gatewayConfigShape = {
    * at most their public max-age. On by default in production.
    */
   RESPONSE_CACHE: z.stringbool().optional(),
+  /**
+   * Entity caching: subgraph answers marked public are reused for everyone (in process, then
+   * Redis) for at most their max-age and SUBGRAPH_CACHE_MAX_SECONDS; a mutation through the
+   * gateway starts that subgraph's cache afresh. On by default in production.
+   */
+  SUBGRAPH_CACHE: z.stringbool().optional(),
+  SUBGRAPH_CACHE_MAX_SECONDS: int(1, 86_400).default(30),
+  /** Memory for the in-process level, per gateway process. */
+  SUBGRAPH_CACHE_MAX_MB: int(1, 4_096).default(64),
   /** Browser origins allowed to call the gateway (CORS); Apollo Studio is added outside production. */
   CORS_ORIGINS: csv.default([]),
   /** The frontend's operations (codegen's client preset manifest). */

@@ -1,13 +1,13 @@
+import cluster from 'node:cluster';
 import { ConfigError } from '@supergraph/config';
-import { createLogger } from '@supergraph/logger';
+import { createLogger, type Logger } from '@supergraph/logger';
 import { handleSignals } from '@supergraph/server';
-import { loadGatewayConfig } from './config';
+import { loadGatewayConfig, type GatewayConfig } from './config';
 import { buildGateway } from './server';
 import { startQueueDashboard } from './queue-dashboard';
 
-async function main(): Promise<void> {
-  const config = loadGatewayConfig();
-  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+/** One gateway process: builds, listens, and drains gracefully on SIGTERM. */
+async function serve(config: GatewayConfig, logger: Logger): Promise<void> {
   const service = await buildGateway(config, logger);
   const dashboard = startQueueDashboard(config, logger);
   handleSignals(
@@ -29,6 +29,39 @@ async function main(): Promise<void> {
       `queue dashboard at http://localhost:${adminPort}/ (HTTP Basic)`,
     );
   }
+}
+
+/**
+ * GATEWAY_WORKERS > 1: this process only supervises. Its workers share the listening port (the
+ * kernel balances connections); one that dies is replaced, and SIGTERM drains them all.
+ */
+function supervise(config: GatewayConfig, logger: Logger): void {
+  let stopping = false;
+  const start = () => cluster.fork();
+  for (let i = 0; i < config.GATEWAY_WORKERS; i++) start();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, 'gateway worker died: starting another');
+    setTimeout(start, 1_000);
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, workers: config.GATEWAY_WORKERS }, 'stopping gateway workers');
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL });
+  if (config.GATEWAY_WORKERS > 1 && cluster.isPrimary) supervise(config, logger);
+  else await serve(config, logger);
 }
 
 main().catch((error: unknown) => {

@@ -14,15 +14,36 @@ import { operationLimits } from './operation-limits';
 import { createRateLimiter } from './rate-limit';
 import { createRedisKeyValueCache } from './redis-key-value-cache';
 import { supergraphFromFile } from './supergraph-source';
+import { SubgraphResponseCache } from './subgraph-response-cache';
 import { fillTrustedDocument, loadTrustedDocuments, useTrustedDocumentsOnly } from './trusted-documents';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
+
+const redisSettingsOf = (config: GatewayConfig) => ({ REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 
 /** Builds the gateway (supergraph, subgraph routing, identity) without listening. */
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<HttpService> {
   const production = config.NODE_ENV === 'production';
   const overrides = subgraphUrls(config);
   const clients = new Map<string, { url: string; client: SubgraphClient }>();
+  const redis = config.REDIS_URL
+    ? createRedisClient('gateway', redisSettingsOf(config), logger, {
+        failFast: true,
+      })
+    : undefined;
+  if (redis) await waitForReady(redis);
+  else logger.warn('gateway without REDIS_URL: no shared rate limits, persisted queries or response cache');
+  const subgraphCache =
+    (config.SUBGRAPH_CACHE ?? production)
+      ? new SubgraphResponseCache(
+          config,
+          logger,
+          redis,
+          redis && createRedisClient('gateway-subscriber', redisSettingsOf(config), logger),
+          config.REDIS_KEY_PREFIX,
+        )
+      : undefined;
+  await subgraphCache?.start();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger),
     buildService: ({ name, url }) => {
@@ -33,22 +54,20 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       const client = known && known.url === target ? known.client : createSubgraphClient(name, settings, logger);
       if (known && known.client !== client) void known.client.close();
       clients.set(name, { url: target, client });
-      return new IdentityDataSource(
-        { name, logger, identitySecret: config.IDENTITY_SECRET, identityTtlSeconds: config.IDENTITY_TTL_SECONDS },
-        { url: target, fetcher: client.fetcher },
-      );
+      return new IdentityDataSource({
+        name,
+        url: target,
+        client,
+        logger,
+        identitySecret: config.IDENTITY_SECRET,
+        identityTtlSeconds: config.IDENTITY_TTL_SECONDS,
+        cache: subgraphCache,
+      });
     },
     logger,
   });
   const limits = operationLimits(config);
   const verifyToken = createAccessTokenVerifier(config);
-  const redis = config.REDIS_URL
-    ? createRedisClient('gateway', { REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX }, logger, {
-        failFast: true,
-      })
-    : undefined;
-  if (redis) await waitForReady(redis);
-  else logger.warn('gateway without REDIS_URL: no shared rate limits, persisted queries or response cache');
   const checkRateLimit = redis ? createRateLimiter(redis, config) : undefined;
   const responseCache = config.RESPONSE_CACHE ?? production;
   const trusted = loadTrustedDocuments(config.TRUSTED_DOCUMENTS_PATH);
@@ -97,6 +116,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     readinessDetails: () => subgraphStates(clients),
     onShutdown: [
       () => Promise.all([...clients.values()].map(({ client }) => client.close())),
+      async () => subgraphCache?.stop(),
       async () => redis && (await closeRedis(redis)),
     ],
     context: async ({ request, requestId, logger: requestLogger }) => {

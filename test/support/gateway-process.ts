@@ -4,7 +4,9 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 
 /** The gateway's real entry point as a process of its own; resolves once it listens. */
-export async function startGatewayProcess(env: Record<string, string>): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'gateway/src/main.ts')], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -32,6 +34,7 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
   });
   return {
     url: `http://127.0.0.1:${port}/graphql`,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       process.kill(-child.pid!, 'SIGTERM');

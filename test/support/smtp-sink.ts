@@ -38,6 +38,8 @@ export interface SmtpSink {
   waitFor(predicate: (mail: CapturedMail) => boolean, options?: { count?: number; timeoutMs?: number }): Promise<CapturedMail[]>;
   /** Sets the answer delay for messages whose DATA ends from now on. */
   setDelay(ms: number): void;
+  /** The most SMTP connections that were open at once. */
+  peakConnections(): number;
   /** Stops the server; messages still waiting for their answer are refused. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -50,6 +52,8 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   let delayMs = checkDelay(options.delayMs ?? 0);
   let closing: Promise<void> | undefined;
   const messages: CapturedMail[] = [];
+  let open = 0;
+  let peak = 0;
   const waiters = new Set<() => void>();
   /** Answers delayed by `delayMs`; calling one answers right away. */
   const pendingAnswers = new Set<() => void>();
@@ -61,6 +65,14 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     closeTimeout: 500,
     onAuth: (_auth, _session, callback) => callback(null, { user: 'smtp-sink' }),
     onData: (stream, session, callback) => receive(stream, session, callback),
+    onConnect: (_session, callback) => {
+      open += 1;
+      peak = Math.max(peak, open);
+      callback();
+    },
+    onClose: () => {
+      open -= 1;
+    },
   });
   /** smtp-server drops a connection from `connections` on its socket's `close`; an ended or destroyed socket cannot get the answer either. */
   function clientConnected(session: SMTPServerSession): boolean {
@@ -136,6 +148,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         waiters.add(check);
         check();
       }),
+    peakConnections: () => peak,
     setDelay(ms) {
       delayMs = checkDelay(ms);
     },

@@ -32,8 +32,10 @@ export interface TestStack {
   redis?: OwnRedis;
   /** Records the MongoDB commands each subgraph sends from now on. */
   watch(): StackWatch;
-  /** Another gateway replica, as its own process, with the same settings (so the same Redis). */
-  startExtraGateway(): Promise<{ url: string; query: TestStack['query'] }>;
+  /** Another gateway replica, as its own process, with the same settings (so the same Redis) plus `env`. */
+  startExtraGateway(
+    env?: Record<string, string>,
+  ): Promise<{ url: string; pid: number; query: TestStack['query']; stop(): Promise<void> }>;
   /** Stops one subgraph (as if it died); `restartSubgraph` brings it back on the same port. */
   stopSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
   restartSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
@@ -147,10 +149,10 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       };
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
-    async startExtraGateway() {
-      const replica = await startGatewayProcess({ ...gatewayEnv, PORT: '0', LOG_LEVEL: 'info' });
+    async startExtraGateway(env = {}) {
+      const replica = await startGatewayProcess({ ...gatewayEnv, PORT: '0', LOG_LEVEL: 'info', ...env });
       extraGateways.push(replica);
-      return { url: replica.url, query: (query, options) => graphql(replica.url, query, options) };
+      return { ...replica, query: (query, options) => graphql(replica.url, query, options) };
     },
     async stopSubgraph(name) {
       await built[name].service.shutdown('stopped by the test');

@@ -64,6 +64,8 @@ export const workerVars = {
 export const mailVars = {
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL'),
   MAIL_FROM: z.string().min(3).default('Supergraph <no-reply@supergraph.local>'),
+  /** Pooled SMTP connections per worker process; default: one per concurrent job (WORKER_CONCURRENCY). */
+  SMTP_MAX_CONNECTIONS: int(1, 1_000).optional(),
   /** Links in emails (verification, password reset) point here. */
   PUBLIC_APP_URL: z.url().default('http://localhost:3000'),
 };

@@ -4,6 +4,9 @@ import { createTransport } from 'nodemailer';
 export interface MailSettings {
   SMTP_URL: string;
   MAIL_FROM: string;
+  /** Pooled SMTP connections; unset: one per job the worker runs at once (WORKER_CONCURRENCY). */
+  SMTP_MAX_CONNECTIONS?: number | undefined;
+  WORKER_CONCURRENCY?: number | undefined;
 }
 
 export interface MailMessage {
@@ -20,9 +23,18 @@ export interface Mailer {
   close(): void;
 }
 
-/** A pooled nodemailer SMTP transport. */
+/**
+ * A pooled nodemailer SMTP transport. Given a URL, nodemailer takes its options from the URL's
+ * query alone (a second argument would be message defaults), so the pool settings go there,
+ * unless SMTP_URL already sets them.
+ */
 export function createMailer(settings: MailSettings): Mailer {
-  const transport = createTransport(settings.SMTP_URL, { pool: true, maxConnections: 5 } as never);
+  const url = new URL(settings.SMTP_URL);
+  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  if (!url.searchParams.has('maxConnections')) {
+    url.searchParams.set('maxConnections', String(settings.SMTP_MAX_CONNECTIONS ?? settings.WORKER_CONCURRENCY ?? 5));
+  }
+  const transport = createTransport(url.toString());
   return {
     async send(message) {
       await transport.sendMail({

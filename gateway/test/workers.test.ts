@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { startTestStack, type TestStack } from '../../test/support/stack';
+
+/** GATEWAY_WORKERS: several processes serve one port, and SIGTERM stops them all. */
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.stop());
+
+/** Every process below `pid` (tsx runs the gateway in a child; the gateway forks its workers). */
+function descendantsOf(pid: number): number[] {
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const found = [pid];
+  for (let i = 0; i < found.length; i++) for (const [child, parent] of rows) if (parent === found[i]) found.push(child);
+  return found.slice(1);
+}
+
+it('serves one port from several worker processes and stops them all on SIGTERM', async () => {
+  const gateway = await stack.startExtraGateway({ GATEWAY_WORKERS: '2' });
+  const tree = [gateway.pid];
+  try {
+    // tsx's child (the supervisor) and its two workers.
+    for (let i = 0; i < 50 && descendantsOf(gateway.pid).length < 3; i++)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(descendantsOf(gateway.pid)).toHaveLength(3);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => gateway.query('{ products(first: 1) { id } }')));
+    expect(answers.every((answer) => answer.status === 200 && !answer.errors)).toBe(true);
+    tree.push(...descendantsOf(gateway.pid));
+  } finally {
+    await gateway.stop();
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  expect(tree.filter(alive)).toEqual([]);
+});
