@@ -97,6 +97,8 @@ export async function startFederation(options: {
 
   const common = {
     NODE_ENV: 'production',
+    // As deploy/Dockerfile sets it for every app; the peer gateways get it too.
+    NODE_OPTIONS: '--max-semi-space-size=32',
     LOG_LEVEL: 'warn',
     HOST: '127.0.0.1',
     REDIS_URL: services.redisUrl,

@@ -14,8 +14,6 @@ import type { Scenario, ScenarioContext, ScenarioResult } from '../lib/types';
  * alone, called directly and through each gateway.
  */
 
-const GATEWAYS: readonly GatewayKind[] = ['ours', 'stock', 'hive'];
-
 interface Contender {
   kind: GatewayKind;
   label: string;
@@ -27,13 +25,16 @@ interface Contender {
  * optimisations switched off (or a non-default one switched on), so each one's effect is measured in
  * the same run ("before and after").
  */
+/** "ours" is our gateway as we would run it on a machine of its own: one process per core. */
+const OURS_ENV = { GATEWAY_WORKERS: 'auto' };
+
 const CONTENDERS: readonly Contender[] = [
-  { kind: 'ours', label: GATEWAY_LABELS.ours },
+  { kind: 'ours', label: GATEWAY_LABELS.ours, env: OURS_ENV },
   { kind: 'stock', label: GATEWAY_LABELS.stock },
   { kind: 'hive', label: GATEWAY_LABELS.hive },
-  { kind: 'hive', label: 'Hive, 2 forks', env: { FORK: '2' } },
-  { kind: 'ours', label: 'ours, no entity cache', env: { SUBGRAPH_CACHE: 'false' } },
-  { kind: 'ours', label: 'ours, 2 workers', env: { GATEWAY_WORKERS: '2' } },
+  { kind: 'hive', label: 'Hive, --fork 2', env: { FORK: '2' } },
+  { kind: 'ours', label: 'ours, 1 process', env: { GATEWAY_WORKERS: '1' } },
+  { kind: 'ours', label: 'ours, 1 process, no entity cache', env: { GATEWAY_WORKERS: '1', SUBGRAPH_CACHE: 'false' } },
 ];
 
 /** Four levels across the three subgraphs: private (me, cart) and public (feed, authors, their posts, products). */
@@ -85,6 +86,16 @@ export const HEAVY_QUERY = /* GraphQL */ `
     }
   }
 `;
+
+const NO_CACHES = 'ours, 1 process, no caches';
+
+/** The overhead contenders: the three gateways, and ours as a pure proxy (no response cache, no entity cache). */
+const OVERHEAD_CONTENDERS: readonly Contender[] = [
+  { kind: 'ours', label: GATEWAY_LABELS.ours, env: OURS_ENV },
+  { kind: 'ours', label: NO_CACHES, env: { GATEWAY_WORKERS: '1', RESPONSE_CACHE: 'false', SUBGRAPH_CACHE: 'false' } },
+  { kind: 'stock', label: GATEWAY_LABELS.stock },
+  { kind: 'hive', label: GATEWAY_LABELS.hive },
+];
 
 /** Served by the cart subgraph alone. */
 export const SINGLE_SUBGRAPH_QUERY = /* GraphQL */ `
@@ -398,11 +409,11 @@ async function runOverhead({ quick, cleanups, log, saveChart }: ScenarioContext)
           log,
         )),
       });
-      for (const kind of GATEWAYS) {
-        const gateway = await federation.startGateway(kind);
+      for (const contender of OVERHEAD_CONTENDERS) {
+        const gateway = await federation.startGateway(contender.kind, contender.env);
         rows.push({
           connections,
-          ...(await measure({ label: GATEWAY_LABELS[kind], ...gateway }, federation, config, round, log)),
+          ...(await measure({ label: contender.label, ...gateway }, federation, config, round, log)),
         });
         await gateway.process.stop();
       }
@@ -442,7 +453,9 @@ async function runOverhead({ quick, cleanups, log, saveChart }: ScenarioContext)
           .join(', '),
     );
   }
-  const oursOverhead = Math.max(...levels.map((connections) => overheads[connections]![GATEWAY_LABELS.ours]!));
+  const worst = (label: string) => Math.max(...levels.map((connections) => overheads[connections]![label]!));
+  const oursOverhead = worst(GATEWAY_LABELS.ours);
+  const proxyOverhead = worst(NO_CACHES);
   const met = oursOverhead <= 0.15;
   const chart = await saveChart(
     'p50-latency',
@@ -457,7 +470,12 @@ async function runOverhead({ quick, cleanups, log, saveChart }: ScenarioContext)
   );
   const markdown = [
     `**Verdict:** ${met ? 'met' : 'NOT met'}: our gateway's worst overhead over a direct subgraph call was ` +
-      `${(oursOverhead * 100).toFixed(1)} % (target ≤ 15 %).`,
+      `${(oursOverhead * 100).toFixed(1)} % (target ≤ 15 %; negative: faster than the direct call, because this ` +
+      `public anonymous operation is answered from the gateway's response cache). As a pure proxy, with its caches ` +
+      `off ("${NO_CACHES}"), the overhead was ${(proxyOverhead * 100).toFixed(1)} %: what bounds it is the work ` +
+      'every request pays before and after the subgraph call (token and identity signing, a rate-limit round trip ' +
+      "to Redis, Apollo Server's pipeline and query-plan execution, a second HTTP hop), on the same cores as the " +
+      'subgraph it calls.',
     '',
     ...sections,
     chart,
@@ -474,7 +492,7 @@ async function runOverhead({ quick, cleanups, log, saveChart }: ScenarioContext)
       .filter((row) => row.load.failures > 0)
       .map((row) => `${row.target} (${row.connections} VU): ${row.load.failures} failures, e.g. ${row.load.failureSamples[0]}`),
     markdown,
-    summary,
+    summary: [...summary, `pure proxy (${NO_CACHES}): +${(proxyOverhead * 100).toFixed(1)} %`],
     raw: { rows, overheads },
   };
 }

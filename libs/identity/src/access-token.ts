@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { GraphQLError } from 'graphql';
+import { hmacKey } from './hmac-key';
 
 /** Settings for access tokens; names match the config variables. */
 export interface AccessTokenSettings {
@@ -17,8 +18,6 @@ export interface AccessClaims {
   sessionId: string;
 }
 
-const encoder = new TextEncoder();
-
 /** Issues a short-lived HS256 access token. */
 export async function signAccessToken(claims: AccessClaims, settings: AccessTokenSettings, ttlSeconds: number): Promise<string> {
   return new SignJWT({ roles: [...claims.roles], sid: claims.sessionId, email: claims.email })
@@ -28,7 +27,7 @@ export async function signAccessToken(claims: AccessClaims, settings: AccessToke
     .setAudience(settings.JWT_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`)
-    .sign(encoder.encode(settings.JWT_SECRET));
+    .sign(await hmacKey(settings.JWT_SECRET));
 }
 
 /** How access tokens are checked: our HS256 secret, or an identity provider's JWKS. */
@@ -54,8 +53,8 @@ export function createAccessTokenVerifier(settings: VerifierSettings): AccessTok
     return (token) => verify(() => jwtVerify(token, keys, { ...options, algorithms: ['RS256', 'ES256', 'EdDSA'] }));
   }
   if (!settings.JWT_SECRET) throw new TypeError('createAccessTokenVerifier: set JWT_SECRET or JWT_JWKS_URL');
-  const secret = encoder.encode(settings.JWT_SECRET);
-  return (token) => verify(() => jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
+  const secret = hmacKey(settings.JWT_SECRET);
+  return (token) => verify(async () => jwtVerify(token, await secret, { ...options, algorithms: ['HS256'] }));
 }
 
 async function verify(check: () => Promise<{ payload: JWTPayload }>): Promise<AccessClaims> {

@@ -17,15 +17,7 @@ export interface Identity {
   clientIp: string;
 }
 
-const keys = new Map<string, Uint8Array>();
-function keyFor(secret: string): Uint8Array {
-  let key = keys.get(secret);
-  if (!key) {
-    key = new TextEncoder().encode(secret);
-    keys.set(secret, key);
-  }
-  return key;
-}
+import { hmacKey } from './hmac-key';
 
 /** Signs an identity for one request (HS256, short expiry, audience bound to subgraphs). */
 export async function signIdentity(identity: Identity, secret: string, ttlSeconds: number): Promise<string> {
@@ -40,7 +32,7 @@ export async function signIdentity(identity: Identity, secret: string, ttlSecond
     .setIssuedAt()
     .setExpirationTime(`${ttlSeconds}s`);
   if (identity.userId) jwt.setSubject(identity.userId);
-  return jwt.sign(keyFor(secret));
+  return jwt.sign(await hmacKey(secret));
 }
 
 /**
@@ -49,7 +41,7 @@ export async function signIdentity(identity: Identity, secret: string, ttlSecond
  */
 export async function verifyIdentity(token: string, secret: string): Promise<Identity> {
   try {
-    const { payload } = await jwtVerify(token, keyFor(secret), {
+    const { payload } = await jwtVerify(token, await hmacKey(secret), {
       algorithms: ['HS256'],
       audience: AUDIENCE,
       issuer: ISSUER,
