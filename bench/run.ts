@@ -9,7 +9,9 @@ import { scenarios } from './scenarios';
 
 /**
  * The benchmark runner: `npm run bench` runs every scenario, `-- --quick` with smaller sizes, `-- --only <name>`
- * one of them. It writes bench/results/<YYYY-MM-DD>.md (UTC date) and .json, and copies the .md to latest.md.
+ * one of them. A full run of every scenario writes bench/results/<YYYY-MM-DD>.md (UTC date), .json and the charts
+ * in <YYYY-MM-DD>/, and copies the .md to latest.md; a quick or partial run writes <YYYY-MM-DD>-quick[-<name>].*
+ * instead, so it never replaces the figures of a full run.
  * Exit code 1 only when a scenario could not run to the end; a missed goal is a result, written in the file.
  */
 
@@ -123,7 +125,9 @@ async function main(): Promise<number> {
   const machine = machineInfo();
   const startedAt = new Date();
   const date = startedAt.toISOString().slice(0, 10);
-  const chartsDir = path.join(resultsDir, date);
+  const complete = !quick && !only;
+  const stem = [date, ...(quick ? ['quick'] : []), ...(only ? [only] : [])].join('-');
+  const chartsDir = path.join(resultsDir, stem);
   await rm(chartsDir, { recursive: true, force: true });
   const outcomes: Outcome[] = [];
   for (const scenario of selected) {
@@ -135,7 +139,7 @@ async function main(): Promise<number> {
         const file = `${scenario.name}-${name}.svg`;
         await mkdir(chartsDir, { recursive: true });
         await writeFile(path.join(chartsDir, file), svg);
-        return `![${scenario.name}: ${name}](${date}/${file})`;
+        return `![${scenario.name}: ${name}](${stem}/${file})`;
       };
       const result = await scenario.run({ quick, cleanups, log, saveChart });
       outcomes.push({ ...base, ok: true, result, seconds: (performance.now() - started) / 1000 });
@@ -156,11 +160,11 @@ async function main(): Promise<number> {
 
   const run = { startedAt: startedAt.toISOString(), finishedAt: finishedAt.toISOString(), quick, only };
   await mkdir(resultsDir, { recursive: true });
-  const mdPath = path.join(resultsDir, `${date}.md`);
-  const jsonPath = path.join(resultsDir, `${date}.json`);
+  const mdPath = path.join(resultsDir, `${stem}.md`);
+  const jsonPath = path.join(resultsDir, `${stem}.json`);
   const endLoad = machineInfo().loadAverage;
   await writeFile(mdPath, renderMarkdown(date, run, machine, endLoad, outcomes));
-  await copyFile(mdPath, path.join(resultsDir, 'latest.md'));
+  if (complete) await copyFile(mdPath, path.join(resultsDir, 'latest.md'));
   const raw = {
     ...run,
     git: gitRevision(repoRoot) ?? null,
@@ -191,7 +195,10 @@ async function main(): Promise<number> {
       for (const problem of outcome.result.problems) console.log(`  !! PROBLEM: ${problem}`);
     }
   }
-  console.log(`\nwrote ${path.relative(repoRoot, mdPath)}, ${path.relative(repoRoot, jsonPath)} and bench/results/latest.md`);
+  console.log(
+    `\nwrote ${path.relative(repoRoot, mdPath)} and ${path.relative(repoRoot, jsonPath)}` +
+      (complete ? ' and bench/results/latest.md' : ' (a quick or partial run: latest.md keeps the last full run)'),
+  );
   return outcomes.every((outcome) => outcome.ok) ? 0 : 1;
 }
 
