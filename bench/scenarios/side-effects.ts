@@ -4,6 +4,7 @@ import { addProduct } from '../../test/support/products';
 import { startSmtpSink, type CapturedMail } from '../../test/support/smtp-sink';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 import { signUp, type SignedUpUser } from '../../test/support/users';
+import { renderBarChart } from '../lib/chart';
 import { ms, ratio, table } from '../lib/markdown';
 import { bootstrapRatio, summarize, type Summary } from '../lib/stats';
 import type { Scenario, ScenarioContext, ScenarioResult } from '../lib/types';
@@ -90,7 +91,7 @@ function describeErrors(result: { errors?: unknown }): string {
   return JSON.stringify(result.errors ?? 'no data').slice(0, 500);
 }
 
-async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioResult> {
+async function run({ quick, cleanups, log, saveChart }: ScenarioContext): Promise<ScenarioResult> {
   const size = quick ? SIZES.quick : SIZES.full;
   const rounds = Math.ceil(size.perPhase / (2 * size.blockSize));
   const blockOrder = Array.from({ length: rounds }, () => ROUND).flat();
@@ -345,6 +346,18 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
     perSecond.toFixed(1),
   ];
   const lagRow = (label: string, stats: Summary) => [label, stats.n, ms(stats.min), ms(stats.p50), ms(stats.p99), ms(stats.max)];
+  const chart = await saveChart(
+    'checkout-latency',
+    renderBarChart({
+      title: 'Checkout latency through the gateway, by SMTP server speed (equal is the goal)',
+      unit: 'ms',
+      categories: ['p50', 'p95', 'p99'],
+      series: [
+        { name: 'SMTP 0 ms per message', values: [fast.p50, fast.p95, fast.p99].map(Math.round) },
+        { name: 'SMTP 500 ms per message', values: [slow.p50, slow.p95, slow.p99].map(Math.round) },
+      ],
+    }),
+  );
   const markdown = [
     `**Goal:** the p99 ratio (SMTP 500 ms / SMTP 0 ms) <= ${GOAL_P99_RATIO}.`,
     '',
@@ -356,6 +369,8 @@ async function run({ quick, cleanups, log }: ScenarioContext): Promise<ScenarioR
       ['SMTP server', 'checkouts', 'p50', 'p95', 'p99', 'mean', 'max', 'checkouts/s'],
       [phaseRow('0 ms per message', fast, throughput(FAST)), phaseRow('500 ms per message', slow, throughput(SLOW))],
     ),
+    '',
+    chart,
     '',
     'Ratios (500 ms / 0 ms), from this run only. The interval is a 95 % percentile bootstrap (2,000 resamples of each phase); latency drifts over the run (see the rounds), so the samples are not independent and the interval is a rough guide to the noise, not an exact one:',
     '',
