@@ -52,6 +52,7 @@ function renderMarkdown(
   outcomes: Outcome[],
 ): string {
   const git = gitRevision(repoRoot);
+  const machineLine = `${machine.cpuModel} × ${machine.cpuCount}, ${(machine.totalMemoryBytes / 1024 ** 3).toFixed(1)} GiB, Node ${machine.node}, ${machine.os}`;
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   const lines = [
     `# Benchmark results, ${date}`,
@@ -78,7 +79,14 @@ function renderMarkdown(
     '',
   ];
   for (const outcome of outcomes) {
-    lines.push(`## ${outcome.name}: ${outcome.title}`, '', `**Requirement:** ${outcome.requirement}`, '');
+    lines.push(
+      `## ${outcome.name}: ${outcome.title}`,
+      '',
+      `**Requirement:** ${outcome.requirement}`,
+      '',
+      `**Machine:** ${machineLine}.`,
+      '',
+    );
     if (!outcome.ok) {
       lines.push(
         `**THE BENCHMARK FAILED** after ${outcome.seconds.toFixed(0)} s, so there are no figures:`,
