@@ -96,7 +96,6 @@ async function run(config: LoadConfig): Promise<LoadResult> {
 
   const users = Array.from({ length: config.connections }, user);
   await new Promise((resolve) => setTimeout(resolve, config.warmupSeconds * 1000));
-  const issuedBefore = next;
   measuring = true;
   process.stderr.write('window-start\n');
   const cpuBefore = process.cpuUsage();
@@ -106,7 +105,6 @@ async function run(config: LoadConfig): Promise<LoadResult> {
   process.stderr.write('window-end\n');
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const issued = next - issuedBefore;
   stopping = true;
   await Promise.all(users);
   await pool.close();
@@ -119,7 +117,7 @@ async function run(config: LoadConfig): Promise<LoadResult> {
     latencyMs: summarize(latencies),
     distinctTokens: tokens.length,
     tokenReuses: Math.max(0, next - tokens.length),
-    responseBytes: Math.round(responseBytes / Math.max(1, issued)),
+    responseBytes: Math.round(responseBytes / Math.max(1, latencies.length)),
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
   };
 }

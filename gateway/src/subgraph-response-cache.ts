@@ -47,8 +47,11 @@ export class SubgraphResponseCache {
   private readonly local: LRUCache<string, Entry>;
   private readonly generations = new Map<string, number>();
   private readonly inFlight = new Map<string, Promise<CachedAnswer>>();
-  /** Keys whose last answer was public: only these share in-flight calls (a private one never may). */
-  private readonly knownPublic = new LRUCache<string, true>({ max: 50_000 });
+  /**
+   * What each key's last answer was. Only public keys share in-flight calls (a private one never
+   * may), and a private key goes straight to its subgraph: no lookup, no Redis round trip.
+   */
+  private readonly visibility = new LRUCache<string, 'public' | 'private'>({ max: 50_000 });
 
   constructor(
     private readonly settings: SubgraphCacheSettings,
@@ -84,29 +87,33 @@ export class SubgraphResponseCache {
    * The answer for a fetch: from the cache, or from `send` (then kept when public). Only call it
    * for queries, never mutations.
    */
-  async load(subgraph: string, body: string, send: () => Promise<CachedAnswer>): Promise<CachedAnswer & { hit: boolean }> {
+  async load(subgraph: string, body: string, send: () => Promise<CachedAnswer>): Promise<CachedAnswer> {
     const key = await this.keyFor(subgraph, body);
+    const call = () =>
+      send().then((answer) => {
+        this.keep(key, answer);
+        return answer;
+      });
+    const seen = this.visibility.get(key);
+    if (seen === 'private') return call();
     const local = this.local.get(key);
-    if (local && local.expiresAt > Date.now()) return { body: local.body, hint: publicFor(local), hit: true };
+    if (local && local.expiresAt > Date.now()) return { body: local.body, hint: publicFor(local) };
     const shared = await this.fromRedis(key);
     if (shared) {
-      this.local.set(key, shared);
-      return { body: shared.body, hint: publicFor(shared), hit: true };
+      this.local.set(key, shared, { ttl: Math.max(1, shared.expiresAt - Date.now()) });
+      return { body: shared.body, hint: publicFor(shared) };
     }
     const pending = this.inFlight.get(key);
-    if (pending) return { ...(await pending), hit: true };
-    const call = send().then((answer) => {
-      this.keep(key, answer);
-      return answer;
-    });
-    if (this.knownPublic.has(key)) {
-      this.inFlight.set(key, call);
-      void call.then(
+    if (pending) return pending;
+    const answer = call();
+    if (seen === 'public') {
+      this.inFlight.set(key, answer);
+      void answer.then(
         () => this.inFlight.delete(key),
         () => this.inFlight.delete(key),
       );
     }
-    return { ...(await call), hit: false };
+    return answer;
   }
 
   /** A mutation went to this subgraph: what was cached of it is no longer current. */
@@ -125,10 +132,10 @@ export class SubgraphResponseCache {
   private keep(key: string, answer: CachedAnswer): void {
     const maxAge = Math.min(answer.hint.maxAge, this.settings.SUBGRAPH_CACHE_MAX_SECONDS);
     if (answer.hint.scope !== 'PUBLIC' || maxAge <= 0) {
-      this.knownPublic.delete(key);
+      this.visibility.set(key, 'private');
       return;
     }
-    this.knownPublic.set(key, true);
+    this.visibility.set(key, 'public');
     const entry = { body: answer.body, maxAge, expiresAt: Date.now() + maxAge * 1000 };
     this.local.set(key, entry, { ttl: maxAge * 1000 });
     this.redis?.set(key, `${entry.expiresAt} ${maxAge} ${entry.body}`, 'EX', maxAge).catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 
 /** GATEWAY_WORKERS: several processes serve one port, and SIGTERM stops them all. */
@@ -34,13 +35,15 @@ it('serves one port from several worker processes and stops them all on SIGTERM'
   } finally {
     await gateway.stop();
   }
+  // A worker that exited stays a zombie until init reaps it (its parent, the supervisor, is gone).
   const alive = (pid: number) => {
     try {
-      process.kill(pid, 0);
-      return true;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
     } catch {
       return false;
     }
   };
+  for (let i = 0; i < 50 && tree.some(alive); i++) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(tree.filter(alive)).toEqual([]);
 });
