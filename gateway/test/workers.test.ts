@@ -10,15 +10,22 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-/** Every process below `pid` (tsx runs the gateway in a child; the gateway forks its workers). */
+/**
+ * Every Node process below `pid` (tsx runs the gateway in a child; the gateway forks its workers). Other
+ * descendants, such as the esbuild service tsx may start on a cold transform cache, are not gateway processes.
+ */
 function descendantsOf(pid: number): number[] {
-  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+  const rows = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
     .trim()
     .split('\n')
-    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
-  const found = [pid];
-  for (let i = 0; i < found.length; i++) for (const [child, parent] of rows) if (parent === found[i]) found.push(child);
-  return found.slice(1);
+    .map((line) => line.trim().split(/\s+/))
+    .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command }));
+  const found = [{ child: pid, command: 'node' }];
+  for (let i = 0; i < found.length; i++) for (const row of rows) if (row.parent === found[i]!.child) found.push(row);
+  return found
+    .slice(1)
+    .filter((row) => row.command === 'node')
+    .map((row) => row.child);
 }
 
 it('serves one port from several worker processes and stops them all on SIGTERM', async () => {
