@@ -19,7 +19,7 @@ function descendantsOf(pid: number): number[] {
     .trim()
     .split('\n')
     .map((line) => line.trim().split(/\s+/))
-    .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command }));
+    .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command: command ?? '' }));
   const found = [{ child: pid, command: 'node' }];
   for (let i = 0; i < found.length; i++) for (const row of rows) if (row.parent === found[i]!.child) found.push(row);
   return found
