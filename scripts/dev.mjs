@@ -15,7 +15,9 @@ if (!existsSync(marker) || statSync(marker).mtimeMs < statSync(lock).mtimeMs) {
   const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
-const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'scripts/dev.ts'), ...process.argv.slice(2)], {
+// Node with tsx's loader, not tsx's CLI: the CLI SIGKILLs a child that takes over 60 ms to
+// acknowledge a signal (as the launcher does while it composes), which would orphan everything.
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/dev.ts'), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

@@ -14,9 +14,9 @@ import { formatLogLine } from './dev-log';
 import { withDatabase } from './mongo-url';
 
 const APPS = [
-  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: 4001 },
-  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: 4002 },
-  { name: 'cart', entry: 'subgraphs/cart/src/main.ts', port: 4003 },
+  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: Number(process.env.AUTH_PORT ?? 4001) },
+  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: Number(process.env.POSTS_PORT ?? 4002) },
+  { name: 'cart', entry: 'subgraphs/cart/src/main.ts', port: Number(process.env.CART_PORT ?? 4003) },
 ] as const;
 const GATEWAY = { name: 'gateway', entry: 'gateway/src/main.ts', port: Number(process.env.GATEWAY_PORT ?? 4000) };
 const SHUTDOWN_WAIT_MS = 15_000;
@@ -24,6 +24,8 @@ const SHUTDOWN_WAIT_MS = 15_000;
 const children: ChildProcess[] = [];
 let services: LocalServices | undefined;
 let stopping = false;
+/** The start-up sequence; a stop waits for it to notice `stopping`, so nothing starts after the stop. */
+let startup: Promise<void> = Promise.resolve();
 
 const say = (message: string) => console.log(`\x1b[1m[dev]\x1b[0m ${message}`);
 
@@ -47,9 +49,11 @@ function devSecrets(): DevSecrets {
   return secrets;
 }
 
-function start(name: string, entry: string, env: Record<string, string>): ChildProcess {
-  // Its own process group, so stopping it also stops whatever it spawned.
-  const child = spawn(path.join(repoRoot(), 'node_modules/.bin/tsx'), [path.join(repoRoot(), entry)], {
+function start(name: string, entry: string, env: Record<string, string>): void {
+  if (stopping) return;
+  // Its own process group, so stopping it also stops whatever it spawned. Node with tsx's loader
+  // (not tsx's CLI, which SIGKILLs an app that is busy for 60 ms when SIGTERM comes): a graceful stop.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot(), entry)], {
     cwd: repoRoot(),
     env: { ...process.env, ...env },
     detached: true,
@@ -73,7 +77,6 @@ function start(name: string, entry: string, env: Record<string, string>): ChildP
     }
   });
   children.push(child);
-  return child;
 }
 
 async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
@@ -95,6 +98,9 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   say('stopping...');
+  // A stop during start-up (Ctrl-C, or an app that died) lets the current step finish first: local
+  // services being started are then known and stopped too, and no app is started after this point.
+  await startup.catch(() => undefined);
   const exits = children
     .filter((child) => child.exitCode === null && child.signalCode === null)
     .map((child) => {
@@ -137,6 +143,7 @@ async function main(): Promise<void> {
     // Detached: in their own process group, so the terminal's Ctrl-C does not kill them before
     // the apps have shut down cleanly; this launcher stops them last.
     services = await startLocalServices({ mongoPort, redisPort, dataRoot: devDataRoot(), only, detached: true });
+    if (stopping) return;
   }
   const mongoUrl = process.env.MONGO_URL ?? services?.ferretdb?.url ?? '';
   const redisUrl = process.env.REDIS_URL ?? services?.redis?.url ?? '';
@@ -164,24 +171,25 @@ async function main(): Promise<void> {
     start(`${app.name}-worker`, app.entry.replace('main.ts', 'worker.ts'), env);
   }
   await Promise.all(APPS.map((app) => waitReady(app.name, app.port)));
+  if (stopping) return;
   start(GATEWAY.name, GATEWAY.entry, {
     ...shared,
     PORT: String(GATEWAY.port),
-    AUTH_URL: 'http://127.0.0.1:4001/graphql',
-    POSTS_URL: 'http://127.0.0.1:4002/graphql',
-    CART_URL: 'http://127.0.0.1:4003/graphql',
+    ...Object.fromEntries(APPS.map((app) => [`${app.name.toUpperCase()}_URL`, `http://127.0.0.1:${app.port}/graphql`])),
     ADMIN_PASSWORD,
     QUEUE_REDIS_URL: redisUrl,
   });
   await waitReady(GATEWAY.name, GATEWAY.port);
+  if (stopping) return;
   say(`supergraph ready: open the Explorer (Apollo Sandbox) at http://localhost:${GATEWAY.port}/`);
-  say(`queues (Bull Board): http://localhost:4100/  user admin, password ${ADMIN_PASSWORD}`);
+  say(`queues (Bull Board): http://localhost:${process.env.ADMIN_PORT ?? 4100}/  user admin, password ${ADMIN_PASSWORD}`);
   say(
     `mail: ${process.env.SMTP_URL ? `sent to ${smtpUrl}` : 'caught by the local sink, printed here as [mail] lines and kept in .data/mail/'}  (Ctrl-C stops everything)`,
   );
 }
 
-main().catch(async (error: unknown) => {
+startup = main();
+startup.catch(async (error: unknown) => {
   console.error(`[dev] ${error instanceof Error ? error.message : String(error)}`);
   await shutdown(1);
 });
