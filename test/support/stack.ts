@@ -86,28 +86,16 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
   const mail = options.workers ? { SMTP_URL: options.workers.smtpUrl } : undefined;
   const wanted = (name: 'auth' | 'posts' | 'cart') =>
     Boolean(mail) && (options.workers?.only ?? ['auth', 'posts', 'cart']).includes(name);
+  /** One subgraph's worker, its config loaded once for both the definition and the connections. */
+  const startWorker = <C extends Parameters<typeof buildWorker>[1]>(
+    name: string,
+    config: C,
+    define: (config: C) => Parameters<typeof buildWorker>[0],
+  ) => buildWorker(define(config), config, silent(`${name}-worker`));
   const workers = await Promise.all([
-    ...(wanted('auth')
-      ? [
-          buildWorker(
-            authWorker(loadAuthWorkerConfig({ ...envs.auth, ...mail })),
-            loadAuthWorkerConfig({ ...envs.auth, ...mail }),
-            silent('auth-worker'),
-          ),
-        ]
-      : []),
-    ...(wanted('posts')
-      ? [buildWorker(postsWorker(loadPostsConfig(envs.posts)), loadPostsConfig(envs.posts), silent('posts-worker'))]
-      : []),
-    ...(wanted('cart')
-      ? [
-          buildWorker(
-            cartWorker(loadCartWorkerConfig({ ...envs.cart, ...mail })),
-            loadCartWorkerConfig({ ...envs.cart, ...mail }),
-            silent('cart-worker'),
-          ),
-        ]
-      : []),
+    ...(wanted('auth') ? [startWorker('auth', loadAuthWorkerConfig({ ...envs.auth, ...mail }), authWorker)] : []),
+    ...(wanted('posts') ? [startWorker('posts', loadPostsConfig(envs.posts), postsWorker)] : []),
+    ...(wanted('cart') ? [startWorker('cart', loadCartWorkerConfig({ ...envs.cart, ...mail }), cartWorker)] : []),
   ]);
   const [authAddress, postsAddress, cartAddress] = await Promise.all([
     auth.service.listen(0, '127.0.0.1'),
