@@ -24,7 +24,11 @@ export type OrderStatus =
 export type RegisterInput = {
   email: string;
   name: string;
-  /** 10 to 128 characters, with at least one letter and one digit. */
+  /**
+   * 15 to 128 characters of any kind: Unicode code points after NFKC normalisation, where a run of
+   * spaces counts as one. Common and easily guessed passwords (breached passwords, keyboard
+   * patterns, repeats, your own email or name) are refused.
+   */
   password: string;
 };
 

@@ -10,7 +10,7 @@ export {
   type SubgraphSettings,
 } from './build-subgraph';
 export { runSubgraph } from './run-subgraph';
-export { errors, type ErrorCode } from './errors';
+export { errors, type ArgumentProblem, type ErrorCode, type InvalidField } from './errors';
 export { pageSize, MAX_PAGE_SIZE } from './page-size';
 export { createCachedByIdLoader, type ByIdLoaderOptions } from './load-by-ids';
 export { parseInput } from './parse-input';

@@ -3,11 +3,15 @@ import { errors } from './errors';
 /** Largest page any list field returns. */
 export const MAX_PAGE_SIZE = 100;
 
-/** Checks a `first` argument: a whole number from 1 to {@link MAX_PAGE_SIZE}. */
-export function pageSize(first: number | null | undefined, fallback = 10): number {
-  const size = first ?? fallback;
+/**
+ * Checks a page-size argument: a whole number from 1 to {@link MAX_PAGE_SIZE}, or `fallback` when
+ * absent. `argument` is its name in the schema (`first`, `limit`), so an error names what the
+ * client sent.
+ */
+export function pageSize(value: number | null | undefined, argument: string, fallback: number): number {
+  const size = value ?? fallback;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
-    throw errors.badInput(`first must be between 1 and ${MAX_PAGE_SIZE}.`, { field: 'first' });
+    throw errors.invalidArgument(argument, [{ message: `must be a whole number from 1 to ${MAX_PAGE_SIZE}` }]);
   }
   return size;
 }

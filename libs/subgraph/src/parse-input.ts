@@ -1,10 +1,15 @@
 import type { z } from 'zod';
 import { errors } from './errors';
 
-/** Parses input with a zod schema, or throws BAD_USER_INPUT naming every invalid field. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): T {
-  const result = schema.safeParse(input);
+/**
+ * Parses an argument's value with a zod schema, or throws BAD_USER_INPUT naming the argument
+ * (`argument`, as the schema spells it) and every invalid field by its path from it.
+ */
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, argument: string): T {
+  const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields = result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'input', message: issue.message }));
-  throw errors.badInput(`Invalid input: ${fields.map((f) => `${f.field} ${f.message}`).join('; ')}.`, { fields });
+  throw errors.invalidArgument(
+    argument,
+    result.error.issues.map((issue) => ({ path: issue.path, message: issue.message })),
+  );
 }

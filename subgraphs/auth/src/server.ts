@@ -8,6 +8,7 @@ import { emailModels } from './emails/model';
 import { createEmailService } from './emails/service';
 import { createAuthRelay } from './jobs';
 import { createLoginThrottle } from './sessions/login-throttle';
+import { createPasswordPolicy } from './sessions/password-policy';
 import { createRefreshTokens } from './sessions/refresh-tokens';
 import { sessionResolvers } from './sessions/resolvers';
 import { createSessionService } from './sessions/service';
@@ -31,16 +32,11 @@ export function authSubgraph(config: AuthConfig): SubgraphDefinition<AuthContext
       const emails = emailModels(connection);
       const relay = createAuthRelay({ connection, users, emails, queue, logger }, config);
       const refreshTokens = createRefreshTokens(redis, config.REFRESH_TOKEN_TTL_SECONDS);
+      const throttle = createLoginThrottle(redis, config);
+      const passwordPolicy = createPasswordPolicy();
       const services = {
-        sessions: createSessionService({
-          users,
-          refreshTokens,
-          throttle: createLoginThrottle(redis, config),
-          settings: config,
-          relay,
-          logger,
-        }),
-        emails: createEmailService({ users, emails, relay, cache, refreshTokens }),
+        sessions: createSessionService({ users, refreshTokens, throttle, passwordPolicy, settings: config, relay, logger }),
+        emails: createEmailService({ users, emails, relay, cache, refreshTokens, passwordPolicy, throttle }),
       };
       return {
         resolvers,

@@ -19,7 +19,7 @@ export const cartResolvers: Resolvers = {
   Query: {
     product: (_, { id }, { loaders }) => loaders.productById.load(id),
     products: async (_, { first, after }, { stores, loaders }) => {
-      const ids = await stores.products.page(pageSize(first, 20), after ?? null);
+      const ids = await stores.products.page(pageSize(first, 'first', 20), after ?? null);
       return present(await loaders.productById.loadMany(ids));
     },
   },
@@ -49,7 +49,7 @@ export const cartResolvers: Resolvers = {
     },
     orders: (user, { first }, { identity, stores }) => {
       ownerOnly(identity, user.id);
-      return stores.orders.recent(user.id, pageSize(first, 20));
+      return stores.orders.recent(user.id, pageSize(first, 'first', 20));
     },
   },
   Cart: {

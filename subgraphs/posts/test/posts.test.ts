@@ -47,15 +47,17 @@ describe('writing posts', () => {
   });
 
   it.each([
-    ['an empty title', { title: ' ', body: 'b' }, 'title'],
-    ['a long title', { title: 't'.repeat(201), body: 'b' }, 'title'],
-    ['a long body', { title: 't', body: 'b'.repeat(20_001) }, 'body'],
-    ['too many tags', { title: 't', body: 'b', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'tags'],
-    ['a bad tag', { title: 't', body: 'b', tags: ['no spaces'] }, 'tags.0'],
-  ])('refuses %s with BAD_USER_INPUT', async (_, input, field) => {
+    ['an empty title', { title: ' ', body: 'b' }, 'input.title'],
+    ['a long title', { title: 't'.repeat(201), body: 'b' }, 'input.title'],
+    ['a long body', { title: 't', body: 'b'.repeat(20_001) }, 'input.body'],
+    ['too many tags', { title: 't', body: 'b', tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, 'input.tags'],
+    ['a bad tag', { title: 't', body: 'b', tags: ['no spaces'] }, 'input.tags.0'],
+  ])('refuses %s with BAD_USER_INPUT naming the field from the argument', async (_, input, field) => {
     const result = await stack.query(CREATE, { token: alice.token, variables: { input } });
     expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    expect(result.errors?.[0]?.extensions?.argument).toBe('input');
     expect((result.errors?.[0]?.extensions?.fields as Array<{ field: string }>).map((f) => f.field)).toContain(field);
+    expect(result.errors?.[0]?.message).toContain(field);
   });
 
   it('lets only the author update or delete, and says NOT_FOUND for a missing post', async () => {
@@ -174,6 +176,29 @@ describe('pagination', () => {
     expect(errorCodes(await stack.query(`{ feed(first: 0) { id } }`))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await stack.query(`{ feed(after: "garbage") { id } }`))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await stack.query(`{ postsByTag(tag: "not a tag") { id } }`))).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it.each([
+    ['trendingTags(limit: 0)', `{ trendingTags(limit: 0) { tag } }`, 'limit'],
+    ['trendingTags(limit: 101)', `{ trendingTags(limit: 101) { tag } }`, 'limit'],
+    ['feed(first: 0)', `{ feed(first: 0) { id } }`, 'first'],
+    ['feed(after: garbage)', `{ feed(after: "garbage") { id } }`, 'after'],
+    ['postsByTag(tag: bad)', `{ postsByTag(tag: "not a tag") { id } }`, 'tag'],
+    ['postsByTag(first: 101)', `{ postsByTag(tag: "ok", first: 101) { id } }`, 'first'],
+    ['User.posts(first: -1)', `query($id: ID!) { user(id: $id) { posts(first: -1) { id } } }`, 'first'],
+    ['User.posts(after: garbage)', `query($id: ID!) { user(id: $id) { posts(after: "garbage") { id } } }`, 'after'],
+  ])('%s: BAD_USER_INPUT names the argument the client sent', async (_, query, argument) => {
+    const result = await stack.query(query, query.includes('$id') ? { variables: { id: alice.userId } } : {});
+    expect(errorCodes(result)).toEqual(['BAD_USER_INPUT']);
+    const error = result.errors![0]!;
+    expect(error.extensions).toMatchObject({ argument, field: argument });
+    expect(error.message.startsWith(`${argument} `)).toBe(true);
+  });
+
+  it('updatePost with nothing to change names its input', async () => {
+    const post = await create(alice, { title: 'Unchanged' });
+    const result = await stack.query(UPDATE, { token: alice.token, variables: { id: post.id, input: {} } });
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input', field: 'input' });
   });
 
   it('answers a post by id, and null for an unknown one', async () => {

@@ -43,6 +43,11 @@ export type LoginInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Signs in. A wrong password and an unknown email get the same UNAUTHENTICATED. Repeated
+   * failures get RATE_LIMITED with `retryAfterSeconds`: per account and address, per address,
+   * and, once an account is under attack, for addresses that already failed on it.
+   */
   login: AuthPayload;
   /** Ends the session the refresh token belongs to. True when a session was ended. */
   logout: Scalars['Boolean']['output'];
@@ -55,7 +60,8 @@ export type Mutation = {
   requestPasswordReset: Scalars['Boolean']['output'];
   /**
    * Sets a new password with the token from the reset email (single use, valid one hour) and
-   * ends every session of the account.
+   * ends every session of the account. `newPassword` follows the rules of
+   * `RegisterInput.password`; a refused one leaves the token unused.
    */
   resetPassword: Scalars['Boolean']['output'];
   /** Confirms an email address with the token from the verification email (single use). */
@@ -113,7 +119,11 @@ export type QueryUserArgs = {
 export type RegisterInput = {
   email: Scalars['String']['input'];
   name: Scalars['String']['input'];
-  /** 10 to 128 characters, with at least one letter and one digit. */
+  /**
+   * 15 to 128 characters of any kind: Unicode code points after NFKC normalisation, where a run of
+   * spaces counts as one. Common and easily guessed passwords (breached passwords, keyboard
+   * patterns, repeats, your own email or name) are refused.
+   */
   password: Scalars['String']['input'];
 };
 
@@ -126,7 +136,11 @@ export type User = {
   emailVerified: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
-  roles: Array<Scalars['String']['output']>;
+  /**
+   * What the user may do (`user`, `admin`). Only the user themself and admins see it; it is null for
+   * anyone else.
+   */
+  roles: Maybe<Array<Scalars['String']['output']>>;
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -295,7 +309,7 @@ export type UserResolvers<ContextType = AuthContext, ParentType extends Resolver
   emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  roles?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = AuthContext> = ResolversObject<{

@@ -4,21 +4,17 @@ import { outboxEvent } from '@supergraph/outbox';
 import { errors, parseInput } from '@supergraph/subgraph';
 import { z } from 'zod';
 import { AUTH_EVENTS } from '../jobs';
+import type { LoginThrottle } from '../sessions/login-throttle';
 import { hashPassword } from '../sessions/password';
+import type { PasswordPolicy } from '../sessions/password-policy';
 import type { RefreshTokens } from '../sessions/refresh-tokens';
-import { registerInput } from '../sessions/validation';
+import { email as emailInput, newPassword as newPasswordInput } from '../sessions/validation';
 import { toUser, type User, type UserModel } from '../users/model';
 import type { EmailModels } from './model';
 import { tokenHash } from './tokens';
 
 const RESET_WINDOW_MS = 60_000;
 const tokenInput = z.string().min(20, 'is not a valid token').max(200, 'is not a valid token');
-const emailInput = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254, 'must be at most 254 characters')
-  .pipe(z.email('must be a valid email address'));
 
 /** Email verification and password reset. */
 export function createEmailService(deps: {
@@ -27,29 +23,36 @@ export function createEmailService(deps: {
   relay: OutboxRelay;
   cache: Cache;
   refreshTokens: RefreshTokens;
+  passwordPolicy: PasswordPolicy;
+  throttle: LoginThrottle;
 }) {
-  const { users, emails, relay, cache, refreshTokens } = deps;
+  const { users, emails, relay, cache, refreshTokens, passwordPolicy, throttle } = deps;
+  const tokenError = (message: string, reason: string) => errors.badInput(message, { reason, argument: 'token', field: 'token' });
 
-  /** Finds a live token of a purpose and uses it up: a second use finds it used. */
-  const spend = async (token: string, purpose: 'verify-email' | 'reset-password') => {
-    const hash = tokenHash(parseInput(tokenInput, token));
+  /** The live token of a purpose: its hash and whose it is. Finding it does not use it up. */
+  const find = async (token: string, purpose: 'verify-email' | 'reset-password') => {
+    const hash = tokenHash(parseInput(tokenInput, token, 'token'));
     const found = await emails.emailTokens.findById(hash).lean();
     if (!found || found.purpose !== purpose || found.expiresAt < new Date()) {
-      throw errors.badInput('This link is not valid or has expired.', { reason: 'INVALID_TOKEN' });
+      throw tokenError('This link is not valid or has expired.', 'INVALID_TOKEN');
     }
+    return { hash, userId: found.userId };
+  };
+
+  /** Uses a found token up: of two uses, the second finds it used. */
+  const spend = async (hash: string) => {
     try {
       await emails.usedTokens.create({ _id: hash, usedAt: new Date() });
     } catch (error) {
-      if ((error as { code?: number }).code === 11000)
-        throw errors.badInput('This link was already used.', { reason: 'TOKEN_USED' });
+      if ((error as { code?: number }).code === 11000) throw tokenError('This link was already used.', 'TOKEN_USED');
       throw error;
     }
-    return found.userId;
   };
 
   return {
     async verifyEmail(token: string): Promise<User> {
-      const userId = await spend(token, 'verify-email');
+      const { hash, userId } = await find(token, 'verify-email');
+      await spend(hash);
       const user = await users
         .findOneAndUpdate({ _id: userId }, { $set: { emailVerified: true } }, { returnDocument: 'after' })
         .lean();
@@ -59,7 +62,7 @@ export function createEmailService(deps: {
     },
 
     async requestPasswordReset(email: string): Promise<boolean> {
-      const address = parseInput(emailInput, email);
+      const address = parseInput(emailInput, email, 'email');
       const user = await users.findOne({ email: address }, { _id: 1 }).lean();
       if (!user) return true;
       const requestId = `${String(user._id)}.${Math.floor(Date.now() / RESET_WINDOW_MS)}`;
@@ -75,11 +78,22 @@ export function createEmailService(deps: {
       return true;
     },
 
-    async resetPassword(token: string, newPassword: string): Promise<boolean> {
-      const { password } = parseInput(registerInput.pick({ password: true }), { password: newPassword });
-      const userId = await spend(token, 'reset-password');
+    /**
+     * Sets a new password and ends every session. The password is checked before the token is
+     * used, so a refused password leaves the link working. The address it came from has just
+     * proved to own the account, so its failed logins are forgotten and it is known from now on.
+     */
+    async resetPassword(token: string, newPassword: string, clientIp: string): Promise<boolean> {
+      const password = parseInput(newPasswordInput, newPassword, 'newPassword');
+      const { hash, userId } = await find(token, 'reset-password');
+      const user = await users.findById(userId, { email: 1, name: 1 }).lean();
+      if (!user) throw tokenError('This link is not valid or has expired.', 'INVALID_TOKEN');
+      const weak = passwordPolicy.problem(password, [user.email, user.name]);
+      if (weak) throw errors.invalidArgument('newPassword', [{ message: weak }]);
+      await spend(hash);
       await users.updateOne({ _id: userId }, { $set: { passwordHash: await hashPassword(password) } });
       await refreshTokens.revokeAll(userId);
+      await throttle.trust(user.email, clientIp);
       return true;
     },
   };

@@ -18,6 +18,7 @@ export const sessionResolvers: Resolvers = {
     logout: (_, { refreshToken }, { services }) => services.sessions.logout(refreshToken),
     verifyEmail: (_, { token }, { services }) => services.emails.verifyEmail(token),
     requestPasswordReset: (_, { email }, { services }) => services.emails.requestPasswordReset(email),
-    resetPassword: (_, { token, newPassword }, { services }) => services.emails.resetPassword(token, newPassword),
+    resetPassword: (_, { token, newPassword }, { services, identity }) =>
+      services.emails.resetPassword(token, newPassword, identity.clientIp),
   },
 };

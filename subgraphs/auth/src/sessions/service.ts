@@ -1,5 +1,5 @@
 import { signAccessToken, type AccessTokenSettings } from '@supergraph/identity';
-import { errors } from '@supergraph/subgraph';
+import { errors, parseInput } from '@supergraph/subgraph';
 import type { Logger } from '@supergraph/logger';
 import { toUser, type User, type UserModel, type UserRecord } from '../users/model';
 import { Types } from 'mongoose';
@@ -7,8 +7,9 @@ import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
 import { AUTH_EVENTS } from '../jobs';
 import type { LoginThrottle } from './login-throttle';
 import { decoyHash, hashPassword, verifyPassword } from './password';
+import type { PasswordPolicy } from './password-policy';
 import type { RefreshTokens } from './refresh-tokens';
-import { loginInput, parseInput, registerInput } from './validation';
+import { loginInput, registerInput } from './validation';
 
 export interface SessionSettings extends AccessTokenSettings {
   ACCESS_TOKEN_TTL_SECONDS: number;
@@ -40,11 +41,12 @@ export function createSessionService(deps: {
   users: UserModel;
   refreshTokens: RefreshTokens;
   throttle: LoginThrottle;
+  passwordPolicy: PasswordPolicy;
   settings: SessionSettings;
   relay: OutboxRelay;
   logger: Logger;
 }): SessionService {
-  const { users, refreshTokens, throttle, settings, relay } = deps;
+  const { users, refreshTokens, throttle, passwordPolicy, settings, relay } = deps;
 
   const issue = async (user: User, started?: { sessionId: string; refreshToken: string }): Promise<Session> => {
     const session = started ?? (await refreshTokens.start(user.id));
@@ -64,7 +66,9 @@ export function createSessionService(deps: {
 
   return {
     async register(input) {
-      const { email, password, name } = parseInput(registerInput, input);
+      const { email, password, name } = parseInput(registerInput, input, 'input');
+      const weak = passwordPolicy.problem(password, [email, name]);
+      if (weak) throw errors.invalidArgument('input', [{ path: ['password'], message: weak }]);
       const passwordHash = await hashPassword(password);
       try {
         // The unique index decides races: of two registrations with one email, one insert fails.
@@ -84,25 +88,30 @@ export function createSessionService(deps: {
         await relay.publish(event, String(_id));
         return session;
       } catch (error) {
-        if (isDuplicateKey(error)) throw errors.conflict('An account with this email already exists.', { field: 'email' });
+        if (isDuplicateKey(error)) {
+          throw errors.conflict('An account with this email already exists.', { argument: 'input', field: 'input.email' });
+        }
         throw error;
       }
     },
 
     async login(input, clientIp) {
-      const { email, password } = parseInput(loginInput, input);
-      const wait = await throttle.retryAfter(email, clientIp);
-      if (wait > 0) throw errors.rateLimited(`Too many failed logins. Try again in ${wait} seconds.`, wait);
-      const user = (await users.findOne({ email }).lean()) as (UserRecord & { _id: Types.ObjectId }) | null;
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-      if (!user || !ok) {
-        const blockedFor = await throttle.recordFailure(email, clientIp);
-        if (blockedFor > 0) {
-          throw errors.rateLimited(`Too many failed logins. Try again in ${blockedFor} seconds.`, blockedFor);
-        }
-        throw errors.unauthenticated(INVALID_LOGIN);
+      const { email, password } = parseInput(loginInput, input, 'input');
+      // The throttle decides before the account is looked up, so its answer says nothing about
+      // whether the account exists.
+      const attempt = await throttle.attempt(email, clientIp);
+      if (!attempt.allowed) {
+        deps.logger.info({ limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds }, 'login refused by throttle');
+        throw errors.rateLimited(
+          `Too many failed logins. Try again in ${attempt.retryAfterSeconds} seconds.`,
+          attempt.retryAfterSeconds,
+        );
       }
-      await throttle.recordSuccess(email);
+      const user = (await users.findOne({ email }).lean()) as (UserRecord & { _id: Types.ObjectId }) | null;
+      // An unknown email costs a hash check too, so it takes as long as a wrong password.
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      if (!user || !ok) throw errors.unauthenticated(INVALID_LOGIN);
+      await throttle.succeeded(email, clientIp);
       return issue(toUser(user));
     },
 

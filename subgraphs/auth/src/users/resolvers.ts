@@ -1,5 +1,17 @@
 import { cacheControlFromInfo } from '@apollo/cache-control-types';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Resolvers } from '../__generated__/resolvers-types';
+import type { AuthContext } from '../context';
+
+/**
+ * Whether the caller may see a user's private fields: the user themself (also right after
+ * signing in, in the payload) or an admin. The answer then differs per caller, so no shared
+ * cache may keep it.
+ */
+function mayViewPrivate(userId: string, { identity, sessionUserIds }: AuthContext, info: GraphQLResolveInfo): boolean {
+  cacheControlFromInfo(info).setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
+  return identity.userId === userId || sessionUserIds.has(userId) || identity.roles.includes('admin');
+}
 
 export const userResolvers: Resolvers = {
   Query: {
@@ -12,10 +24,8 @@ export const userResolvers: Resolvers = {
       cacheControlFromInfo(info).setCacheHint({ maxAge: 60 });
       return loaders.userById.load(id);
     },
-    email: (user, _, { identity, sessionUserIds }, info) => {
-      // Private to its owner: never let a shared cache keep a response that shows it.
-      cacheControlFromInfo(info).setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
-      return identity.userId === user.id || sessionUserIds.has(user.id) || identity.roles.includes('admin') ? user.email : null;
-    },
+    email: (user, _, context, info) => (mayViewPrivate(user.id, context, info) ? user.email : null),
+    // Roles would list the admins to anyone: they are the owner's and admins' only, like the email.
+    roles: (user, _, context, info) => (mayViewPrivate(user.id, context, info) ? user.roles : null),
   },
 };

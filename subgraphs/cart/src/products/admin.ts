@@ -30,14 +30,14 @@ export function createProductAdmin(products: ProductModel, ledger: StockLedger, 
   };
   return {
     async create(input: unknown): Promise<Product> {
-      const fields = parseInput(productInput, input);
+      const fields = parseInput(productInput, input, 'input');
       const created = await products.create({ ...fields, stockVersion: 0 });
       await cache.invalidate([cache.listKey(PRODUCTS_FAMILY)]);
       return toProduct(created.toObject());
     },
     /** Stock goes up through the movement chain, like every other change of it. */
     async restock(productId: string, quantity: number): Promise<Product> {
-      const units = parseInput(restockQuantity, quantity);
+      const units = parseInput(restockQuantity, quantity, 'quantity');
       if (!isValidObjectId(productId)) throw errors.notFound('No product with this id.', { productId });
       const result = await ledger.move({ movementId: `restock-${randomUUID()}`, productId, delta: units, reason: 'restock' });
       if (result === 'unknown-product') throw errors.notFound('No product with this id.', { productId });

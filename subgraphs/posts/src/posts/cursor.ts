@@ -21,7 +21,7 @@ export function parseCursor(after: string | null | undefined): PostPosition | nu
   const createdAt = new Date(Number(time));
   const authorSeq = Number(seq);
   if (!id || !isValidObjectId(id) || Number.isNaN(createdAt.getTime()) || !Number.isInteger(authorSeq) || authorSeq < 1) {
-    throw errors.badInput('`after` is not a valid cursor.', { field: 'after' });
+    throw errors.invalidArgument('after', [{ message: 'is not a valid cursor' }]);
   }
   return { createdAt, id, authorSeq };
 }

@@ -10,11 +10,11 @@ const PUBLIC_ENTITY = { maxAge: 60 } as const;
 export const postResolvers: Resolvers = {
   Query: {
     post: (_, { id }, { loaders }) => loaders.postById.load(id),
-    trendingTags: (_, { limit }, { store }) => store.trendingTags(pageSize(limit, 10)),
+    trendingTags: (_, { limit }, { store }) => store.trendingTags(pageSize(limit, 'limit', 10)),
     feed: async (_, { first, after }, { store, loaders }) =>
-      loaders.resolveList(await store.feed(pageSize(first, 20), parseCursor(after))),
+      loaders.resolveList(await store.feed(pageSize(first, 'first', 20), parseCursor(after))),
     postsByTag: async (_, { tag, first, after }, { store, loaders }) =>
-      loaders.resolveList(await store.byTag(parseInput(tagSchema, tag), pageSize(first, 20), parseCursor(after))),
+      loaders.resolveList(await store.byTag(parseInput(tagSchema, tag, 'tag'), pageSize(first, 'first', 20), parseCursor(after))),
   },
   Mutation: {
     createPost: (_, { input }, { services, identity }) => services.posts.create(identity, input),
@@ -37,7 +37,7 @@ export const postResolvers: Resolvers = {
     posts: (user, { first, after }, { loaders }) =>
       loaders.postsByAuthor.load({
         authorId: user.id,
-        first: pageSize(first, 10),
+        first: pageSize(first, 'first', 10),
         afterSeq: parseCursor(after)?.authorSeq ?? null,
       }),
   },

@@ -41,7 +41,7 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
   return {
     async create(identity, input) {
       const authorId = signedIn(identity);
-      const { title, body, tags } = parseInput(createPostInput, input);
+      const { title, body, tags } = parseInput(createPostInput, input, 'input');
       for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt += 1) {
         // The next number is the count of the author's posts (deleted ones keep theirs) plus one;
         // the unique index turns a race for it into a retry.
@@ -61,7 +61,7 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
     },
 
     async update(identity, id, input) {
-      const changes = parseInput(updatePostInput, input);
+      const changes = parseInput(updatePostInput, input, 'input');
       const existing = await ownPost(identity, id);
       const set: Partial<PostRecord> = {};
       if (changes.title != null) set.title = changes.title;
