@@ -1,117 +1,189 @@
 import type { Logger } from '@supergraph/logger';
-import type { JobQueue } from '@supergraph/queue';
-import { Schema, type Connection, type Model } from 'mongoose';
+import { UnrecoverableError, type Job, type JobProcessor } from '@supergraph/queue';
+import type { Connection } from 'mongoose';
 import type { OutboxEvent } from './outbox-event';
+import { createRouter, type OutboxSource } from './outbox-routes';
+import { createOutboxStore } from './outbox-store';
+import { scanSources, type ScanResult } from './scan-sources';
+import { jobDataOf, sweepDueEvents, type SweepResult } from './sweep-due-events';
 
-/** Where one event type goes. */
-export interface OutboxRoute {
-  queue: JobQueue;
-  jobName: string;
+/** The relay's timing; the names match the config variables (`workerVars` in @supergraph/config). */
+export interface OutboxSettings {
+  /** How often `start()` sweeps for due events. */
+  OUTBOX_SWEEP_MS: number;
+  /** How long an event is left to its job before the sweep checks that its effect is recorded. */
+  OUTBOX_GRACE_MS: number;
+  /** First wait before a re-enqueued or still queued event is checked again; doubles each time. */
+  OUTBOX_BACKOFF_MS: number;
+  /** The longest wait between two checks of one event. */
+  OUTBOX_BACKOFF_MAX_MS: number;
+  /** How often `start()` scans the sources for events that never became pending. */
+  OUTBOX_SCAN_MS: number;
 }
 
-/** A collection whose documents carry an `outbox` field, and where its event types go. */
-export interface OutboxSource {
-  /** A model whose documents have an `outbox` array; only `_id` and `outbox` are read. */
-  model: { find(filter: Record<string, unknown>, projection: Record<string, 1>): { lean(): PromiseLike<unknown> } };
-  routes: Record<string, OutboxRoute>;
-}
+const SETTING_NAMES = [
+  'OUTBOX_SWEEP_MS',
+  'OUTBOX_GRACE_MS',
+  'OUTBOX_BACKOFF_MS',
+  'OUTBOX_BACKOFF_MAX_MS',
+  'OUTBOX_SCAN_MS',
+] as const satisfies ReadonlyArray<keyof OutboxSettings>;
 
 /** Options for {@link createOutboxRelay}. */
 export interface OutboxRelayOptions {
   connection: Connection;
   sources: readonly OutboxSource[];
   logger: Logger;
-  /** How often `start()` sweeps. */
-  sweepMs: number;
-  /** How far back a sweep looks. */
-  windowMs: number;
+  settings: OutboxSettings;
+  /** Where the first scan of a database starts, back from now. @defaultValue 86_400_000 (a day) */
+  firstScanLookbackMs?: number;
+  /** Due events read per query of a sweep. @defaultValue 200 */
+  batchSize?: number;
 }
 
-/** The job every event becomes. */
-export interface OutboxJobData extends Record<string, unknown> {
-  eventId: string;
-  type: string;
-  /** The id of the document holding the event. */
-  entityId: string;
-  data: Record<string, unknown>;
+const isLastAttempt = (job: Job, error: unknown) =>
+  error instanceof UnrecoverableError ||
+  (error instanceof Error && error.name === 'UnrecoverableError') ||
+  job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Runs `run` now and then `everyMs` after each run ends, until the returned stop is called. */
+function repeat(everyMs: number, run: () => Promise<unknown>): () => Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = run().finally(() => {
+      if (timer) timer = setTimeout(tick, everyMs);
+    });
+  };
+  timer = setTimeout(tick, 0);
+  return async () => {
+    clearTimeout(timer);
+    timer = undefined;
+    await running;
+  };
 }
 
 /**
- * Moves outbox events into their queues. `publish` runs right after the write that recorded
- * the event; when Redis is down it simply does not happen then, and a later `sweep` finds the
- * event (not yet marked relayed) and enqueues it. Job id = event id, so an event enqueued
- * twice runs once. Relayed events are marked by an insert into `outbox_relayed`, never by
- * updating the document (FerretDB may lose one of two concurrent updates of a document).
+ * Moves outbox events into their queues, and makes sure each one's effect gets recorded.
+ *
+ * `publish` runs right after the write that recorded the event: it records the event as pending
+ * (due after `OUTBOX_GRACE_MS`) and enqueues it (job id = event id) through a fail-fast producer.
+ * A processor wrapped by `processor` settles the event once it returned, i.e. once its effect is
+ * recorded. An event is done then, not when it reached Redis: the sweep re-enqueues every due
+ * event with no effect recorded and no job in Redis, whatever Redis lost, and duplicates stay
+ * harmless because processors check their effect record. See docs/architecture.md.
  */
 export function createOutboxRelay(options: OutboxRelayOptions) {
-  const { connection, sources, logger } = options;
-  type Relayed = { _id: string; at: Date };
-  const relayed: Model<Relayed> =
-    (connection.models.OutboxRelayed as Model<Relayed> | undefined) ??
-    connection.model<Relayed>(
-      'OutboxRelayed',
-      new Schema<Relayed>({ _id: String, at: Date }, { collection: 'outbox_relayed', versionKey: false }),
+  const { connection, sources, logger, settings } = options;
+  for (const name of SETTING_NAMES) {
+    const value = settings[name];
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`outbox: ${name} must be a positive integer, got ${value}`);
+  }
+  if (settings.OUTBOX_BACKOFF_MAX_MS < settings.OUTBOX_BACKOFF_MS) {
+    throw new TypeError(
+      `outbox: OUTBOX_BACKOFF_MAX_MS (${settings.OUTBOX_BACKOFF_MAX_MS}) is below OUTBOX_BACKOFF_MS (${settings.OUTBOX_BACKOFF_MS})`,
     );
-  const routeOf = (type: string) => sources.map((source) => source.routes[type]).find(Boolean);
+  }
+  const store = createOutboxStore(connection);
+  const router = createRouter(sources);
 
   const publish = async (event: OutboxEvent, entityId: string): Promise<boolean> => {
-    const route = routeOf(event.type);
+    const route = router.routeOf(event.type);
     if (!route) throw new Error(`outbox: no route for event type ${event.type}`);
-    const data: OutboxJobData = { eventId: event._id, type: event.type, entityId, data: event.data };
-    if (!(await route.queue.add(route.jobName, data, event._id))) return false;
-    await relayed.create({ _id: event._id, at: event.at }).catch((error: { code?: number }) => {
-      if (error.code !== 11000) throw error;
-    });
-    return true;
-  };
-
-  const sweep = async (): Promise<number> => {
-    const since = new Date(Date.now() - options.windowMs);
-    let enqueued = 0;
-    for (const source of sources) {
-      const documents = (await source.model.find({ 'outbox.at': { $gte: since } }, { outbox: 1 }).lean()) as Array<{
-        _id: unknown;
-        outbox: OutboxEvent[];
-      }>;
-      const events = documents.flatMap((document) =>
-        document.outbox.filter((event) => event.at >= since).map((event) => ({ event, entityId: String(document._id) })),
-      );
-      if (events.length === 0) continue;
-      const done = new Set(
-        (await relayed.find({ _id: { $in: events.map(({ event }) => event._id) } }, { _id: 1 }).lean()).map((row) => row._id),
-      );
-      for (const { event, entityId } of events) {
-        if (!done.has(event._id) && (await publish(event, entityId))) enqueued += 1;
-      }
+    try {
+      await store.track(event, entityId, new Date(Date.now() + settings.OUTBOX_GRACE_MS));
+    } catch (error) {
+      // The change is written; the scan finds its event. The mutation must not fail for this.
+      logger.warn({ eventId: event._id, err: message(error) }, 'outbox: event not recorded as pending, left to the scan');
     }
-    // Markers older than the window can never be needed again (no TTL indexes on FerretDB).
-    await relayed.deleteMany({ at: { $lt: new Date(since.getTime() - 3_600_000) } });
-    if (enqueued > 0) logger.info({ enqueued }, 'outbox relay enqueued pending events');
+    const enqueued = await route.queue.add(route.jobName, jobDataOf({ ...event, entityId }), event._id);
+    // Redis is down: the first sweep after it is back enqueues the event, without waiting for the grace.
+    if (!enqueued) await store.dueNow(event._id).catch(() => undefined);
     return enqueued;
   };
 
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
+  const sweep = (): Promise<SweepResult> =>
+    sweepDueEvents({
+      store,
+      router,
+      backoffMs: settings.OUTBOX_BACKOFF_MS,
+      backoffMaxMs: settings.OUTBOX_BACKOFF_MAX_MS,
+      batchSize: options.batchSize ?? 200,
+    });
+
+  const scan = (): Promise<ScanResult> =>
+    scanSources({
+      store,
+      router,
+      sources,
+      logger,
+      graceMs: settings.OUTBOX_GRACE_MS,
+      firstScanLookbackMs: options.firstScanLookbackMs ?? 86_400_000,
+    });
+
+  let stops: Array<() => Promise<void>> = [];
   return {
     publish,
+    /** Looks at every due event once (see {@link sweepDueEvents}). */
     sweep,
-    /** Sweeps every `sweepMs` until stopped; a failed sweep is logged and retried next time. */
-    start() {
-      const tick = () => {
-        running = sweep()
-          .catch((error: unknown) =>
-            logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbox sweep failed'),
-          )
-          .finally(() => {
-            if (timer) timer = setTimeout(tick, options.sweepMs);
+    /** Finds events that never became pending (see {@link scanSources}). */
+    scan,
+    /** How many events wait for their effect, and how many failed for good. */
+    backlog: () => store.backlog(),
+    /**
+     * Wraps a queue's processor: once it returned, its event is settled (its effect is recorded,
+     * or there was none to make); when it failed for the last time, the event is kept as failed,
+     * so no sweep re-enqueues it. A failed bookkeeping write is left to the sweep.
+     */
+    processor(process: JobProcessor): JobProcessor {
+      return async (job: Job) => {
+        const eventId = String((job.data as Partial<{ eventId: string }>).eventId ?? job.id);
+        try {
+          const result = await process(job);
+          await store.settle(eventId).catch((error: unknown) => {
+            logger.warn({ eventId, err: message(error) }, 'outbox: could not settle the event, left to the sweep');
           });
+          return result;
+        } catch (error) {
+          if (isLastAttempt(job, error)) {
+            await store.fail(eventId, message(error)).catch(() => undefined);
+          }
+          throw error;
+        }
       };
-      timer = setTimeout(tick, 0);
     },
+    /** Sweeps every OUTBOX_SWEEP_MS and scans every OUTBOX_SCAN_MS (both at once first) until stopped. */
+    start() {
+      if (stops.length > 0) return;
+      const logged =
+        <T>(what: string, run: () => Promise<T>, report: (result: T) => void) =>
+        () =>
+          run()
+            .then(report)
+            .catch((error: unknown) => logger.warn({ err: message(error) }, `outbox ${what} failed`));
+      stops = [
+        repeat(
+          settings.OUTBOX_SWEEP_MS,
+          logged('sweep', sweep, (result) => {
+            if (result.enqueued > 0) logger.info(result, 'outbox sweep re-enqueued events Redis had no job for');
+            if (result.failed > 0) logger.warn(result, 'outbox sweep found events whose job failed for good');
+          }),
+        ),
+        repeat(
+          settings.OUTBOX_SCAN_MS,
+          logged('scan', scan, (result) => {
+            if (result.tracked > 0) logger.warn(result, 'outbox scan found events that never became pending');
+          }),
+        ),
+      ];
+    },
+    /** Stops both loops, waiting for a running sweep or scan. Safe to call twice. */
     async stop() {
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
+      const running = stops;
+      stops = [];
+      await Promise.all(running.map((stop) => stop()));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '@supergraph/logger';
 import { closeRedis, createRedisClient, type RedisClient } from '@supergraph/redis';
-import { Queue } from 'bullmq';
+import { Queue, type JobState } from 'bullmq';
 import { queuePrefix, queueRedisSettings, type QueueSettings } from './settings';
 
 /** A producer: what an API process uses to enqueue side effects. */
@@ -11,6 +11,12 @@ export interface JobQueue {
    * waits on a Redis outage: false means "not enqueued now" (the outbox relay will do it later).
    */
   add(name: string, data: Record<string, unknown>, jobId: string): Promise<boolean>;
+  /**
+   * Where the job is: waiting, active, delayed..., `completed`, `failed` (for good), or `unknown`
+   * when Redis holds no such job (never added, removed, or lost with Redis' data). Rejects when
+   * Redis cannot be reached, since "unknown" must never be guessed.
+   */
+  state(jobId: string): Promise<JobState | 'unknown'>;
   close(): Promise<void>;
 }
 
@@ -50,6 +56,7 @@ export function createJobQueue(name: string, settings: QueueSettings, logger: Lo
         return false;
       }
     },
+    state: (jobId) => queue.getJobState(jobId),
     close: () =>
       (closed ??= queue
         .close()

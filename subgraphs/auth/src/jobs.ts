@@ -1,6 +1,6 @@
 import type { Logger } from '@supergraph/logger';
-import type { DeliveryLog, Mailer } from '@supergraph/mail';
-import { createOutboxRelay, type OutboxJobData, type OutboxRelay } from '@supergraph/outbox';
+import { createDeliveryLog, type DeliveryLog, type Mailer } from '@supergraph/mail';
+import { createOutboxRelay, type OutboxJobData, type OutboxRelay, type OutboxSettings } from '@supergraph/outbox';
 import { UnrecoverableError, type Job, type JobQueue } from '@supergraph/queue';
 import type { Connection } from 'mongoose';
 import type { EmailModels } from './emails/model';
@@ -13,19 +13,23 @@ export const AUTH_EVENTS = { registered: 'user-registered', resetRequested: 'pas
 
 const HOUR = 3_600_000;
 
+/** Routes auth's outbox events to its queue; an email is done once the delivery log has it. */
 export function createAuthRelay(
   deps: { connection: Connection; users: UserModel; emails: EmailModels; queue: (name: string) => JobQueue; logger: Logger },
-  settings: { OUTBOX_SWEEP_MS: number; OUTBOX_WINDOW_MS: number },
+  settings: OutboxSettings,
 ): OutboxRelay {
   const queue = deps.queue(AUTH_EMAIL_QUEUE);
+  const effects = createDeliveryLog(deps.connection);
   return createOutboxRelay({
     connection: deps.connection,
     logger: deps.logger,
-    sweepMs: settings.OUTBOX_SWEEP_MS,
-    windowMs: settings.OUTBOX_WINDOW_MS,
+    settings,
     sources: [
-      { model: deps.users, routes: { [AUTH_EVENTS.registered]: { queue, jobName: 'verification-email' } } },
-      { model: deps.emails.resetRequests, routes: { [AUTH_EVENTS.resetRequested]: { queue, jobName: 'password-reset-email' } } },
+      { model: deps.users, routes: { [AUTH_EVENTS.registered]: { queue, jobName: 'verification-email', effects } } },
+      {
+        model: deps.emails.resetRequests,
+        routes: { [AUTH_EVENTS.resetRequested]: { queue, jobName: 'password-reset-email', effects } },
+      },
     ],
   });
 }

@@ -13,17 +13,13 @@ export function authWorker(config: AuthWorkerConfig): WorkerDefinition {
       const users = userModel(connection);
       const emails = emailModels(connection);
       const mailer = createMailer(config);
+      const relay = createAuthRelay({ connection, users, emails, queue, logger }, config);
+      const deliveries = createDeliveryLog(connection);
       return {
         processors: {
-          [AUTH_EMAIL_QUEUE]: authEmailProcessor({
-            users,
-            emails,
-            mailer,
-            deliveries: createDeliveryLog(connection),
-            settings: config,
-          }),
+          [AUTH_EMAIL_QUEUE]: relay.processor(authEmailProcessor({ users, emails, mailer, deliveries, settings: config })),
         },
-        relay: createAuthRelay({ connection, users, emails, queue, logger }, config),
+        relay,
         close: () => mailer.close(),
       };
     },

@@ -1,5 +1,5 @@
-import type { DeliveryLog, Mailer } from '@supergraph/mail';
-import { createOutboxRelay, type OutboxJobData, type OutboxRelay } from '@supergraph/outbox';
+import { createDeliveryLog, type DeliveryLog, type Mailer } from '@supergraph/mail';
+import { createOutboxRelay, type OutboxJobData, type OutboxRelay, type OutboxSettings } from '@supergraph/outbox';
 import { UnrecoverableError, type Job, type JobQueue } from '@supergraph/queue';
 import type { Logger } from '@supergraph/logger';
 import type { Connection } from 'mongoose';
@@ -9,19 +9,21 @@ import type { OrderModel } from './orders/model';
 export const CART_EMAIL_QUEUE = 'cart-email';
 export const ORDER_PLACED = 'order-placed';
 
-/** Routes the cart's outbox events to its queue. */
+/** Routes the cart's outbox events to its queue; a confirmation is done once the delivery log has it. */
 export function createCartRelay(
   deps: { connection: Connection; orders: OrderModel; queue: (name: string) => JobQueue; logger: Logger },
-  settings: { OUTBOX_SWEEP_MS: number; OUTBOX_WINDOW_MS: number },
+  settings: OutboxSettings,
 ): OutboxRelay {
+  const route = {
+    queue: deps.queue(CART_EMAIL_QUEUE),
+    jobName: 'order-confirmation',
+    effects: createDeliveryLog(deps.connection),
+  };
   return createOutboxRelay({
     connection: deps.connection,
     logger: deps.logger,
-    sweepMs: settings.OUTBOX_SWEEP_MS,
-    windowMs: settings.OUTBOX_WINDOW_MS,
-    sources: [
-      { model: deps.orders, routes: { [ORDER_PLACED]: { queue: deps.queue(CART_EMAIL_QUEUE), jobName: 'order-confirmation' } } },
-    ],
+    settings,
+    sources: [{ model: deps.orders, routes: { [ORDER_PLACED]: route } }],
   });
 }
 

@@ -11,11 +11,14 @@ export function cartWorker(config: CartWorkerConfig): WorkerDefinition {
     setup({ connection, queue, logger }) {
       const orders = orderModel(connection);
       const mailer = createMailer(config);
+      const relay = createCartRelay({ connection, orders, queue, logger }, config);
       return {
         processors: {
-          [CART_EMAIL_QUEUE]: orderConfirmationProcessor({ orders, mailer, deliveries: createDeliveryLog(connection) }),
+          [CART_EMAIL_QUEUE]: relay.processor(
+            orderConfirmationProcessor({ orders, mailer, deliveries: createDeliveryLog(connection) }),
+          ),
         },
-        relay: createCartRelay({ connection, orders, queue, logger }, config),
+        relay,
         close: () => mailer.close(),
       };
     },

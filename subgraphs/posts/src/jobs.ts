@@ -1,6 +1,13 @@
 import type { Cache } from '@supergraph/cache';
 import type { Logger } from '@supergraph/logger';
-import { createOutboxRelay, type OutboxJobData, type OutboxRelay } from '@supergraph/outbox';
+import {
+  createEffectLog,
+  createOutboxRelay,
+  type EffectLog,
+  type OutboxJobData,
+  type OutboxRelay,
+  type OutboxSettings,
+} from '@supergraph/outbox';
 import type { Job, JobQueue } from '@supergraph/queue';
 import type { Connection } from 'mongoose';
 import type { PostModel } from './posts/model';
@@ -12,39 +19,50 @@ export const POST_EVENTS = { created: 'post-created', updated: 'post-updated', d
 /** Cache family of the trending tags list. */
 export const TRENDING_FAMILY = 'trending';
 
+/**
+ * The record of every event whose tags were recounted (`tag_recounts`): the effect record that
+ * tells the relay a tag-count event is done.
+ */
+export function tagRecountLog(connection: Connection): EffectLog {
+  return createEffectLog({ connection, modelName: 'TagRecount', collection: 'tag_recounts' });
+}
+
 /** Routes the posts' outbox events to the tag-counts queue. */
 export function createPostsRelay(
   deps: { connection: Connection; posts: PostModel; queue: (name: string) => JobQueue; logger: Logger },
-  settings: { OUTBOX_SWEEP_MS: number; OUTBOX_WINDOW_MS: number },
+  settings: OutboxSettings,
 ): OutboxRelay {
-  const route = { queue: deps.queue(POSTS_TAGS_QUEUE), jobName: 'tag-counts' };
+  const route = { queue: deps.queue(POSTS_TAGS_QUEUE), jobName: 'tag-counts', effects: tagRecountLog(deps.connection) };
   return createOutboxRelay({
     connection: deps.connection,
     logger: deps.logger,
-    sweepMs: settings.OUTBOX_SWEEP_MS,
-    windowMs: settings.OUTBOX_WINDOW_MS,
+    settings,
     sources: [{ model: deps.posts, routes: Object.fromEntries(Object.values(POST_EVENTS).map((type) => [type, route])) }],
   });
 }
 
 /**
- * Recounts the tags an event touched. A recount (not `$inc`) is idempotent and order-free: a job
- * that runs twice, or two jobs racing, still end on the true count, because each checks the
- * count again after writing and writes again if it moved meanwhile.
+ * Recounts the tags an event touched, once per event (recorded in `recounts`). The count is
+ * recomputed, never incremented, so applying it again could not change it either: an event
+ * re-run after a crash, or re-enqueued after Redis lost it, cannot count a post twice, and
+ * FerretDB's lost updates cannot drift it. Two jobs racing on one tag still end on the true
+ * count, because each checks the count again after writing and writes again if it moved.
  */
-export function tagCountsProcessor(deps: { posts: PostModel; tagCounts: TagCountModel; cache: Cache }) {
+export function tagCountsProcessor(deps: { posts: PostModel; tagCounts: TagCountModel; recounts: EffectLog; cache: Cache }) {
   return async (job: Job<OutboxJobData>) => {
     const tags = Array.isArray(job.data.data.tags)
       ? job.data.data.tags.filter((tag): tag is string => typeof tag === 'string')
       : [];
-    for (const tag of tags) {
-      for (let attempt = 0; attempt < 3; attempt += 1) {
-        const count = await deps.posts.countDocuments({ tags: tag, deletedAt: null });
-        await deps.tagCounts.updateOne({ _id: tag }, { $set: { count, countedAt: new Date() } }, { upsert: true });
-        if ((await deps.posts.countDocuments({ tags: tag, deletedAt: null })) === count) break;
+    const recounted = await deps.recounts.once(job.data.eventId, async () => {
+      for (const tag of tags) {
+        for (let attempt = 0; attempt < 3; attempt += 1) {
+          const count = await deps.posts.countDocuments({ tags: tag, deletedAt: null });
+          await deps.tagCounts.updateOne({ _id: tag }, { $set: { count, countedAt: new Date() } }, { upsert: true });
+          if ((await deps.posts.countDocuments({ tags: tag, deletedAt: null })) === count) break;
+        }
       }
-    }
+    });
     await deps.cache.invalidate([deps.cache.listKey(TRENDING_FAMILY)]);
-    return { tags };
+    return { tags, recounted };
   };
 }

@@ -1,6 +1,6 @@
 import type { WorkerDefinition } from '@supergraph/subgraph';
 import type { PostsConfig } from './config';
-import { createPostsRelay, POSTS_TAGS_QUEUE, tagCountsProcessor } from './jobs';
+import { createPostsRelay, POSTS_TAGS_QUEUE, tagCountsProcessor, tagRecountLog } from './jobs';
 import { postModel } from './posts/model';
 import { tagCountModel } from './tags/model';
 
@@ -10,10 +10,14 @@ export function postsWorker(config: PostsConfig): WorkerDefinition {
     name: 'posts',
     setup({ connection, cache, queue, logger }) {
       const posts = postModel(connection);
-      return {
-        processors: { [POSTS_TAGS_QUEUE]: tagCountsProcessor({ posts, tagCounts: tagCountModel(connection), cache }) },
-        relay: createPostsRelay({ connection, posts, queue, logger }, config),
-      };
+      const relay = createPostsRelay({ connection, posts, queue, logger }, config);
+      const processor = tagCountsProcessor({
+        posts,
+        tagCounts: tagCountModel(connection),
+        recounts: tagRecountLog(connection),
+        cache,
+      });
+      return { processors: { [POSTS_TAGS_QUEUE]: relay.processor(processor) }, relay };
     },
   };
 }
