@@ -1,7 +1,8 @@
 /**
- * The dev launcher: local FerretDB and Redis (unless MONGO_URL / REDIS_URL are given), the
- * composed supergraph, the three subgraphs and the gateway, each a real process with its logs
- * prefixed. Ctrl-C stops everything it started and leaves no process behind.
+ * The dev launcher: local FerretDB and two Redis, durable and cache (unless MONGO_URL / REDIS_URL
+ * / CACHE_REDIS_URL are given), the composed supergraph, the three subgraphs and the gateway,
+ * each a real process with its logs prefixed. Ctrl-C stops everything it started and leaves no
+ * process behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -134,20 +135,25 @@ async function main(): Promise<void> {
   }
   const mongoPort = Number(process.env.MONGO_PORT ?? 27017);
   const redisPort = Number(process.env.REDIS_PORT ?? 6379);
+  const redisCachePort = Number(process.env.REDIS_CACHE_PORT ?? 6380);
+  // Two Redis roles: durable (queues, sessions, throttles) and cache. A REDIS_URL given alone
+  // serves both, as one Redis may (docs/operations.md, "Redis roles").
   const only = [
     ...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)),
     ...(process.env.REDIS_URL ? [] : (['redis'] as const)),
+    ...(process.env.REDIS_URL || process.env.CACHE_REDIS_URL ? [] : (['redis-cache'] as const)),
   ];
   if (only.length > 0) {
     say(`starting ${only.join(' and ')} (first run builds FerretDB, about a minute)...`);
     // Detached: in their own process group, so the terminal's Ctrl-C does not kill them before
     // the apps have shut down cleanly; this launcher stops them last.
-    services = await startLocalServices({ mongoPort, redisPort, dataRoot: devDataRoot(), only, detached: true });
+    services = await startLocalServices({ mongoPort, redisPort, redisCachePort, dataRoot: devDataRoot(), only, detached: true });
     if (stopping) return;
   }
   const mongoUrl = process.env.MONGO_URL ?? services?.ferretdb?.url ?? '';
   const redisUrl = process.env.REDIS_URL ?? services?.redis?.url ?? '';
-  say(`MongoDB-compatible: ${mongoUrl}  Redis: ${redisUrl}`);
+  const cacheRedisUrl = process.env.CACHE_REDIS_URL ?? services?.redisCache?.url ?? redisUrl;
+  say(`MongoDB-compatible: ${mongoUrl}  Redis: ${redisUrl} (queues, sessions)  cache Redis: ${cacheRedisUrl}`);
 
   const composed = composeSupergraph();
   if (!composed.ok) throw new Error(`composition failed:\n${composed.errors.join('\n')}`);
@@ -166,7 +172,12 @@ async function main(): Promise<void> {
     smtpUrl = `smtp://127.0.0.1:${sinkPort}`;
   }
   for (const app of APPS) {
-    const env = { ...shared, MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`), SMTP_URL: smtpUrl };
+    const env = {
+      ...shared,
+      CACHE_REDIS_URL: cacheRedisUrl,
+      MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`),
+      SMTP_URL: smtpUrl,
+    };
     start(app.name, app.entry, { ...env, PORT: String(app.port) });
     start(`${app.name}-worker`, app.entry.replace('main.ts', 'worker.ts'), env);
   }
@@ -177,6 +188,9 @@ async function main(): Promise<void> {
     PORT: String(GATEWAY.port),
     ...Object.fromEntries(APPS.map((app) => [`${app.name.toUpperCase()}_URL`, `http://127.0.0.1:${app.port}/graphql`])),
     ADMIN_PASSWORD,
+    // The gateway's own Redis use is all cache (APQ, response and entity caches, rate limits); the
+    // dashboard reads the queues, and keeps its sign-in throttle, on the durable one.
+    REDIS_URL: cacheRedisUrl,
     QUEUE_REDIS_URL: redisUrl,
   });
   await waitReady(GATEWAY.name, GATEWAY.port);

@@ -2,7 +2,8 @@
  * `npm run seed -- --users 1000 --posts 20000 --products 500`: realistic data for development and
  * benchmarks. Deterministic and idempotent: the same sizes give the same documents, and ones
  * already there are left alone, so running it twice changes nothing.
- * Uses MONGO_URL / REDIS_URL when set, else the local services (started if needed).
+ * Uses MONGO_URL and CACHE_REDIS_URL (else REDIS_URL) when set, else the local services (started if
+ * needed).
  */
 import { parseArgs } from 'node:util';
 import { CACHE_PREFIX } from '@supergraph/cache';
@@ -96,18 +97,20 @@ async function main(): Promise<void> {
   let services: LocalServices | undefined;
   const only = [
     ...(process.env.MONGO_URL ? [] : (['ferretdb'] as const)),
-    ...(process.env.REDIS_URL ? [] : (['redis'] as const)),
+    // Only the cache is touched here: the dev stack's cache Redis, or the one Redis given.
+    ...(process.env.CACHE_REDIS_URL || process.env.REDIS_URL ? [] : (['redis-cache'] as const)),
   ];
   if (only.length > 0) {
     services = await startLocalServices({
       mongoPort: Number(process.env.MONGO_PORT ?? 27017),
       redisPort: Number(process.env.REDIS_PORT ?? 6379),
+      redisCachePort: Number(process.env.REDIS_CACHE_PORT ?? 6380),
       dataRoot: devDataRoot(),
       only,
     });
   }
   const mongoUrl = process.env.MONGO_URL ?? services?.ferretdb?.url ?? '';
-  const redisUrl = process.env.REDIS_URL ?? services?.redis?.url ?? '';
+  const redisUrl = process.env.CACHE_REDIS_URL || process.env.REDIS_URL || services?.redisCache?.url || '';
   const connect = (name: string) => mongoose.createConnection(withDatabase(mongoUrl, `supergraph_${name}`)).asPromise();
   const [auth, posts, cart] = await Promise.all([connect('auth'), connect('posts'), connect('cart')]);
   try {

@@ -1,7 +1,8 @@
 /**
- * `npm run services -- start|stop|status|install`: the dev stack's FerretDB + Redis as daemons.
- * Ports: MONGO_PORT (27017), REDIS_PORT (6379). Data: `<repo>/.data`. A service whose URL is given
- * (MONGO_URL / REDIS_URL) is never started or stopped here.
+ * `npm run services -- start|stop|status|install`: the dev stack's FerretDB and its two Redis
+ * (durable, and cache) as daemons. Ports: MONGO_PORT (27017), REDIS_PORT (6379), REDIS_CACHE_PORT
+ * (6380). Data: `<repo>/.data`. A service whose URL is given (MONGO_URL / REDIS_URL /
+ * CACHE_REDIS_URL) is never started or stopped here; with REDIS_URL alone, it serves the cache too.
  */
 import {
   devDataRoot,
@@ -17,7 +18,7 @@ import {
 } from './services/index';
 
 const USAGE = 'usage: tsx scripts/services-cli.ts start|stop|status|install';
-const URL_ENV: Record<ServiceName, string> = { ferretdb: 'MONGO_URL', redis: 'REDIS_URL' };
+const URL_ENV: Record<ServiceName, string> = { ferretdb: 'MONGO_URL', redis: 'REDIS_URL', 'redis-cache': 'CACHE_REDIS_URL' };
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -28,7 +29,7 @@ function portFromEnv(name: string, fallback: number): number {
 }
 
 function externalUrl(name: ServiceName): string | undefined {
-  const url = process.env[URL_ENV[name]];
+  const url = process.env[URL_ENV[name]] || (name === 'redis-cache' ? process.env.REDIS_URL : undefined);
   return url === undefined || url === '' ? undefined : url;
 }
 
@@ -48,13 +49,17 @@ async function pingExternal(name: ServiceName, url: string): Promise<string> {
 
 async function main(): Promise<void> {
   const command = process.argv[2];
-  const ports = { mongoPort: portFromEnv('MONGO_PORT', 27017), redisPort: portFromEnv('REDIS_PORT', 6379) };
+  const ports = {
+    mongoPort: portFromEnv('MONGO_PORT', 27017),
+    redisPort: portFromEnv('REDIS_PORT', 6379),
+    redisCachePort: portFromEnv('REDIS_CACHE_PORT', 6380),
+  };
   const dataRoot = devDataRoot();
   const managed = SERVICE_NAMES.filter((name) => externalUrl(name) === undefined);
   const announceExternal = (): void => {
     for (const name of SERVICE_NAMES) {
       const url = externalUrl(name);
-      if (url !== undefined) console.log(`${name.padEnd(8)} using ${URL_ENV[name]}=${url} (not managed here)`);
+      if (url !== undefined) console.log(`${name.padEnd(11)} using ${url} (not managed here)`);
     }
   };
 
@@ -62,20 +67,21 @@ async function main(): Promise<void> {
     case 'install': {
       announceExternal();
       if (managed.includes('ferretdb')) console.log(`ferretdb ${await ensureFerretDb()}`);
-      if (managed.includes('redis')) console.log(`redis    ${await ensureRedisServer()}`);
+      if (managed.includes('redis') || managed.includes('redis-cache')) console.log(`redis    ${await ensureRedisServer()}`);
       return;
     }
     case 'start': {
       announceExternal();
       const services = await startLocalServices({ ...ports, dataRoot, detached: true, only: managed });
-      for (const service of [services.ferretdb, services.redis]) {
+      for (const service of [services.ferretdb, services.redis, services.redisCache]) {
         if (service === undefined) continue;
         const pid = service.pid === undefined ? 'pid unknown' : `pid ${service.pid}`;
         const how = service.reused ? 'already running, reused' : 'started';
-        console.log(`${service.name.padEnd(8)} ${how} (${pid})  ${service.url}`);
+        console.log(`${service.name.padEnd(11)} ${how} (${pid})  ${service.url}`);
       }
       if (services.ferretdb) console.log(`\nMONGO_URL=${services.ferretdb.url}`);
       if (services.redis) console.log(`REDIS_URL=${services.redis.url}`);
+      if (services.redisCache) console.log(`CACHE_REDIS_URL=${services.redisCache.url}`);
       return;
     }
     case 'stop': {
@@ -86,12 +92,12 @@ async function main(): Promise<void> {
           'not-running': `not running (stale pid ${outcome.pid} forgotten)`,
           'not-recorded': 'not running (nothing recorded)',
         }[outcome.state];
-        console.log(`${outcome.name.padEnd(8)} ${text}`);
+        console.log(`${outcome.name.padEnd(11)} ${text}`);
       }
       for (const status of await localServicesStatus({ ...ports, dataRoot, only: managed })) {
         if (status.healthy)
           console.log(
-            `${status.name.padEnd(8)} note: something not started by this CLI still answers on port ${status.port}; left alone`,
+            `${status.name.padEnd(11)} note: something not started by this CLI still answers on port ${status.port}; left alone`,
           );
       }
       return;
@@ -99,11 +105,11 @@ async function main(): Promise<void> {
     case 'status': {
       for (const name of SERVICE_NAMES) {
         const url = externalUrl(name);
-        if (url !== undefined) console.log(`${name.padEnd(8)} ${await pingExternal(name, url)}  ${url} (from ${URL_ENV[name]})`);
+        if (url !== undefined) console.log(`${name.padEnd(11)} ${await pingExternal(name, url)}  ${url} (given)`);
       }
       for (const status of await localServicesStatus({ ...ports, dataRoot, only: managed })) {
         const pid = status.pid === undefined ? '' : ` (pid ${status.pid})`;
-        console.log(`${status.name.padEnd(8)} ${status.healthy ? 'healthy' : 'NOT running'}${pid}  ${status.url}`);
+        console.log(`${status.name.padEnd(11)} ${status.healthy ? 'healthy' : 'NOT running'}${pid}  ${status.url}`);
       }
       return;
     }

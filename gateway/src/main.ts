@@ -23,10 +23,11 @@ async function serve(config: GatewayConfig, logger: Logger): Promise<void> {
   const address = await service.listen(config.PORT, config.HOST);
   logger.info({ port: address.port }, `gateway ready: Apollo Sandbox at http://localhost:${address.port}/`);
   if (dashboard) {
-    const adminPort = await dashboard.listen(config.ADMIN_PORT, config.HOST);
+    // Its own host (loopback by default): the admin port is for operators, not the internet.
+    const adminPort = await dashboard.listen(config.ADMIN_PORT, config.ADMIN_HOST);
     logger.info(
-      { port: adminPort, user: config.ADMIN_USERNAME },
-      `queue dashboard at http://localhost:${adminPort}/ (HTTP Basic)`,
+      { host: config.ADMIN_HOST, port: adminPort, user: config.ADMIN_USERNAME },
+      `queue dashboard at http://localhost:${adminPort}/ (HTTP Basic, listening on ${config.ADMIN_HOST})`,
     );
   }
 }

@@ -14,6 +14,18 @@ export function startQueueDashboard(config: GatewayConfig, logger: Logger): Queu
     prefix: config.QUEUE_PREFIX,
     username: config.ADMIN_USERNAME,
     password: config.ADMIN_PASSWORD,
+    // On the durable (queue) Redis: a throttle that the cache's eviction could empty is no throttle.
+    signInThrottle: {
+      maxFailuresPerAddress: config.ADMIN_MAX_FAILURES_PER_IP,
+      maxFailures: config.ADMIN_MAX_FAILURES,
+      windowSeconds: config.ADMIN_FAILURE_WINDOW_SECONDS,
+      keyPrefix: `${config.REDIS_KEY_PREFIX}gateway:admin-sign-in-fail`,
+      onBlocked: (address, retryAfterSeconds) =>
+        logger.warn(
+          { address: address === '*' ? 'all' : address, retryAfterSeconds },
+          'queue dashboard: too many failed sign-ins, blocking',
+        ),
+    },
     onError: (error) => logger.warn({ err: error.message }, 'queue dashboard redis error'),
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Local FerretDB + Redis for dev and tests, without Docker: binaries are built or installed on
+ * Local FerretDB + Redis (a durable and a cache one in dev) for dev and tests, without Docker: binaries are built or installed on
  * first use (`.tools/bin`), processes are spawned directly and health-checked over raw sockets.
  */
 export { ensureFerretDb } from './ensure-ferretdb';
@@ -8,7 +8,8 @@ export { ensureRedisServer } from './ensure-redis-server';
 export { freePort, isPortOpen } from './ports';
 export { pingMongoWire } from './ping-mongo-wire';
 export { pingRedis } from './ping-redis';
-export { startFerretDb, startRedis } from './start-services';
+export { startFerretDb, startRedis, type RedisServiceOptions } from './start-services';
+export { REDIS_ROLES, redisBytes, redisRoleArgs, type RedisRole, type RedisRoleConfig } from './redis-roles';
 export {
   localServicesStatus,
   pingService,

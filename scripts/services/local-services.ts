@@ -9,12 +9,18 @@ import { SERVICE_NAMES, serviceUrl, type RunningService, type ServiceName } from
 /** Where the dev stack runs and keeps its data. */
 export interface LocalServicesOptions {
   mongoPort: number;
+  /** The durable Redis (queues, sessions, throttles). */
   redisPort: number;
-  /** Data goes to `<dataRoot>/ferretdb` and `<dataRoot>/redis`; pids to `<dataRoot>/pids.json`. */
+  /** The cache Redis (bounded, evicts least recently used keys). */
+  redisCachePort: number;
+  /**
+   * Data goes to `<dataRoot>/ferretdb`, `<dataRoot>/redis` (the durable Redis' append-only file)
+   * and `<dataRoot>/redis-cache` (nothing kept); pids to `<dataRoot>/pids.json`.
+   */
   dataRoot: string;
   /** Start daemons that outlive this process (`npm run services start`). Default false. */
   detached?: boolean;
-  /** Which services to manage (default both), e.g. to skip one given by MONGO_URL/REDIS_URL. */
+  /** Which services to manage (default all), e.g. to skip one given by MONGO_URL/REDIS_URL. */
   only?: readonly ServiceName[];
 }
 
@@ -22,6 +28,7 @@ export interface LocalServicesOptions {
 export interface LocalServices {
   ferretdb: RunningService | undefined;
   redis: RunningService | undefined;
+  redisCache: RunningService | undefined;
   /** Stops what this call started (reused services keep running). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -48,8 +55,10 @@ export function pingService(name: ServiceName, port: number): Promise<boolean> {
   return name === 'ferretdb' ? pingMongoWire(port) : pingRedis(port);
 }
 
-function portOf(name: ServiceName, options: { mongoPort: number; redisPort: number }): number {
-  return name === 'ferretdb' ? options.mongoPort : options.redisPort;
+type Ports = Pick<LocalServicesOptions, 'mongoPort' | 'redisPort' | 'redisCachePort'>;
+
+function portOf(name: ServiceName, options: Ports): number {
+  return { ferretdb: options.mongoPort, redis: options.redisPort, 'redis-cache': options.redisCachePort }[name];
 }
 
 function recordedPid(name: ServiceName, port: number, records: PidFile): number | undefined {
@@ -69,7 +78,8 @@ async function startOrReuse(name: ServiceName, options: LocalServicesOptions, re
     detached: options.detached ?? false,
     logFile: join(options.dataRoot, `${name}.log`),
   };
-  return name === 'ferretdb' ? startFerretDb(serviceOptions) : startRedis(serviceOptions);
+  if (name === 'ferretdb') return startFerretDb(serviceOptions);
+  return startRedis({ ...serviceOptions, name, role: name === 'redis' ? 'durable' : 'cache' });
 }
 
 /**
@@ -109,6 +119,7 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
   return {
     ferretdb: services.find((service) => service.name === 'ferretdb'),
     redis: services.find((service) => service.name === 'redis'),
+    redisCache: services.find((service) => service.name === 'redis-cache'),
     stop: async () => {
       await Promise.all(services.map((service) => service.stop()));
     },

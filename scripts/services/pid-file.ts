@@ -13,7 +13,7 @@ export interface PidRecord {
 /** Contents of `<dataRoot>/pids.json`. */
 export type PidFile = Partial<Record<ServiceName, PidRecord>>;
 
-const EXECUTABLE: Record<ServiceName, string> = { ferretdb: 'ferretdb', redis: 'redis-server' };
+const EXECUTABLE: Record<ServiceName, string> = { ferretdb: 'ferretdb', redis: 'redis-server', 'redis-cache': 'redis-server' };
 
 function pidFilePath(dataRoot: string): string {
   return join(dataRoot, 'pids.json');
@@ -43,8 +43,20 @@ export async function readPidFile(dataRoot: string): Promise<PidFile> {
   return result;
 }
 
-/** Read-modify-write of pids.json (written atomically; removed when it becomes empty). */
-export async function updatePidFile(dataRoot: string, change: (current: PidFile) => void): Promise<void> {
+/** The updates of this process, one at a time: services stopped together must not lose each other's change. */
+let updates: Promise<void> = Promise.resolve();
+
+/**
+ * Read-modify-write of pids.json (written atomically; removed when it becomes empty). Calls from
+ * one process run one after another.
+ */
+export function updatePidFile(dataRoot: string, change: (current: PidFile) => void): Promise<void> {
+  const update = updates.then(() => rewritePidFile(dataRoot, change));
+  updates = update.catch(() => undefined);
+  return update;
+}
+
+async function rewritePidFile(dataRoot: string, change: (current: PidFile) => void): Promise<void> {
   const current = await readPidFile(dataRoot);
   change(current);
   const path = pidFilePath(dataRoot);

@@ -4,6 +4,7 @@ import { ensureFerretDb } from './ensure-ferretdb';
 import { ensureRedisServer } from './ensure-redis-server';
 import { pingMongoWire } from './ping-mongo-wire';
 import { pingRedis } from './ping-redis';
+import { redisRoleArgs, type RedisRole } from './redis-roles';
 import { spawnService } from './spawn-service';
 import { serviceUrl, type RunningService, type ServiceOptions } from './types';
 
@@ -36,15 +37,32 @@ export async function startFerretDb(options: ServiceOptions): Promise<RunningSer
   });
 }
 
+/** Options for {@link startRedis}. */
+export interface RedisServiceOptions extends ServiceOptions {
+  /**
+   * The role's settings (see REDIS_ROLES): `durable` keeps an append-only file in `dataDir`,
+   * `cache` is bounded and evicts. Without a role: a throwaway server (no persistence, never
+   * evicts), as tests use for both roles.
+   */
+  role?: RedisRole;
+  /** Individual settings over the role's, e.g. `{ maxmemory: '2mb' }`. */
+  settings?: Readonly<Record<string, string>>;
+  /** The service's name in messages and pid records. @defaultValue 'redis' */
+  name?: 'redis' | 'redis-cache';
+}
+
 /**
- * Starts redis-server on 127.0.0.1:`port` without persistence (working dir `dataDir`) and waits
- * until it answers `PING`. Installs redis-server first when needed (see ensureRedisServer).
+ * Starts redis-server on 127.0.0.1:`port` (working dir `dataDir`) with the settings of its role
+ * and waits until it answers `PING`. Installs redis-server first when needed (see ensureRedisServer).
  */
-export async function startRedis(options: ServiceOptions): Promise<RunningService> {
+export async function startRedis(options: RedisServiceOptions): Promise<RunningService> {
   const dataDir = resolve(options.dataDir);
   const [bin] = await Promise.all([ensureRedisServer(), mkdir(dataDir, { recursive: true })]);
+  const roleArgs = options.role
+    ? redisRoleArgs(options.role, options.settings)
+    : Object.entries({ save: '', appendonly: 'no', ...options.settings }).flatMap(([name, value]) => [`--${name}`, value]);
   return spawnService({
-    name: 'redis',
+    name: options.name ?? 'redis',
     bin,
     args: [
       '--port',
@@ -53,10 +71,7 @@ export async function startRedis(options: ServiceOptions): Promise<RunningServic
       '127.0.0.1',
       '--dir',
       dataDir,
-      '--save',
-      '',
-      '--appendonly',
-      'no',
+      ...roleArgs,
       '--daemonize',
       'no',
       '--protected-mode',

@@ -9,6 +9,10 @@ import type { RunningService } from './types';
 export interface TestServices {
   /** `mongodb://127.0.0.1:<port>` (no database name: each suite picks its own). */
   mongoUrl: string;
+  /**
+   * One Redis for both roles (tests set REDIS_URL only): throwaway, without persistence, and it
+   * never evicts. The roles' own settings are tested in scripts/services/redis-roles.test.ts.
+   */
   redisUrl: string;
   mongoPort: number;
   redisPort: number;
@@ -20,7 +24,14 @@ export interface TestServices {
 
 /** Ports a test run must never take, even if they happen to be free: the dev stack's. */
 function devPorts(): Set<number> {
-  const ports = [27017, 6379, Number(process.env.MONGO_PORT), Number(process.env.REDIS_PORT)];
+  const ports = [
+    27017,
+    6379,
+    6380,
+    Number(process.env.MONGO_PORT),
+    Number(process.env.REDIS_PORT),
+    Number(process.env.REDIS_CACHE_PORT),
+  ];
   return new Set(ports.filter((port) => Number.isInteger(port)));
 }
 

@@ -1,8 +1,11 @@
-/** The local services the project runs against. */
-export type ServiceName = 'ferretdb' | 'redis';
+/**
+ * The local services the project runs against: FerretDB, the durable Redis (queues, sessions,
+ * throttles) and the cache Redis (evictable).
+ */
+export type ServiceName = 'ferretdb' | 'redis' | 'redis-cache';
 
 /** Every managed service, in start order. */
-export const SERVICE_NAMES: readonly ServiceName[] = ['ferretdb', 'redis'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['ferretdb', 'redis', 'redis-cache'];
 
 /** Options for starting one service process. */
 export interface ServiceOptions {

@@ -2,7 +2,8 @@
  * Checks docker-compose.yml and deploy/Dockerfile against the code they run, without a Docker
  * engine: every app service must hand its process an environment that the app's real config
  * loader accepts, wire the gateway to the subgraphs where they actually listen, and only depend
- * on services whose health it can wait for.
+ * on services whose health it can wait for. Compose must refuse to start without real secrets,
+ * pin every image, and run the two Redis roles with the settings of scripts/services.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,12 +14,29 @@ import { loadPostsConfig } from '../../subgraphs/posts/src/config';
 import { loadCartConfig, loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
 import { loadGatewayConfig, subgraphUrls } from '../../gateway/src/config';
 import { SUBGRAPHS } from '../../schema/subgraphs';
+import { REDIS_ROLES, redisBytes, type RedisRole } from '../../scripts/services';
 
 const root = path.resolve(__dirname, '../..');
 const composePath = path.join(root, 'docker-compose.yml');
 const dockerfilePath = path.join(root, 'deploy/Dockerfile');
+const localEnvPath = path.join(root, 'deploy/compose.local.env');
 
 type Env = Record<string, string | undefined>;
+
+/** The variables `docker compose` would take from an --env-file: KEY=VALUE lines, # comments. */
+function readEnvFile(file: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) env[match[1]] = match[2].trim();
+  }
+  return env;
+}
+
+/** What `docker compose --env-file deploy/compose.local.env` interpolates with. */
+const LOCAL_ENV = readEnvFile(localEnvPath);
+/** Variables compose must not start without: the secrets. */
+const SECRETS = ['JWT_SECRET', 'IDENTITY_SECRET', 'ADMIN_PASSWORD'];
 /** The part of every app's config this test looks at. */
 interface AppConfig {
   NODE_ENV: string;
@@ -109,9 +127,13 @@ function interpolateAll(value: unknown, hostEnv: Env): unknown {
   return value;
 }
 
-function loadCompose(hostEnv: Env = {}): Record<string, unknown> {
-  const document: unknown = parse(readFileSync(composePath, 'utf8'), { merge: true });
-  return mapping(interpolateAll(document, hostEnv), 'docker-compose.yml');
+function loadCompose(hostEnv: Env = LOCAL_ENV): Record<string, unknown> {
+  return mapping(interpolateAll(loadRawCompose(), hostEnv), 'docker-compose.yml');
+}
+
+/** The document before interpolation, with YAML merge keys applied. */
+function loadRawCompose(): unknown {
+  return parse(readFileSync(composePath, 'utf8'), { merge: true });
 }
 
 function services(compose: Record<string, unknown>): Record<string, Record<string, unknown>> {
@@ -243,9 +265,10 @@ describe('docker-compose.yml', () => {
       'posts',
       'posts-worker',
       'redis',
+      'redis-cache',
     ]);
-    expect(service(compose, 'mongo').image).toBe('mongo:7');
-    expect(service(compose, 'redis').image).toBe('redis:7-alpine');
+    expect(service(compose, 'mongo').image).toMatch(/^mongo:7\./);
+    expect(service(compose, 'redis').image).toMatch(/^redis:7\./);
   });
 
   it.each(APP_NAMES)('%s builds from deploy/Dockerfile with APP naming a real app directory', (name) => {
@@ -295,7 +318,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('host variables override the interpolated defaults', () => {
-    const hostile = loadCompose({ JWT_SECRET: 'too-short', PRESET: 'high-scale' });
+    const hostile = loadCompose({ ...LOCAL_ENV, JWT_SECRET: 'too-short', PRESET: 'high-scale' });
     const error = configErrorOf(loadAuthConfig, containerEnv(hostile, 'auth'));
     expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
     expect(containerEnv(hostile, 'posts').PRESET).toBe('high-scale');
@@ -314,6 +337,7 @@ describe('docker-compose.yml', () => {
       const mongo = new URL(env.MONGO_URL ?? '');
       expect(mongo.hostname).toBe('mongo');
       expect(new URL(env.REDIS_URL ?? '').hostname).toBe('redis');
+      expect(new URL(env.CACHE_REDIS_URL ?? '').hostname).toBe('redis-cache');
       return mongo.pathname;
     });
     expect(databases.every((database) => database.length > 1)).toBe(true);
@@ -346,8 +370,14 @@ describe('docker-compose.yml', () => {
       }
     }
     for (const name of SUBGRAPH_SERVICES)
-      expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis']);
-    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(['auth', 'cart', 'posts', 'redis']);
+      expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis', 'redis-cache']);
+    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual([
+      'auth',
+      'cart',
+      'posts',
+      'redis',
+      'redis-cache',
+    ]);
   });
 
   it('every URL an app is given names a service it depends on', () => {
@@ -378,15 +408,20 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('publishes only the gateway (4000, and its admin port 4100) and the mail UI (8025)', () => {
-    const published: Record<string, unknown> = { gateway: ['4000:4000', '4100:4100'], mailpit: ['8025:8025'] };
+  it('publishes only the gateway (4000, and its admin port 4100 on the host loopback) and the mail UI (8025)', () => {
+    const published: Record<string, unknown> = { gateway: ['4000:4000', '127.0.0.1:4100:4100'], mailpit: ['8025:8025'] };
     for (const [name, svc] of Object.entries(services(compose))) expect(svc.ports).toEqual(published[name]);
+    // Inside its container the dashboard must listen beyond loopback for the published port to reach it.
+    const gateway = loadGatewayConfig(containerEnv(compose, 'gateway'));
+    expect(gateway.ADMIN_HOST).toBe('0.0.0.0');
+    expect(gateway.ADMIN_PORT).toBe(4100);
+    expect(gateway.ADMIN_PASSWORD).toBeDefined();
   });
 
-  it('checks and persists mongo and redis', () => {
+  it('checks and persists mongo and the durable redis', () => {
     expect(healthcheckCommand(service(compose, 'mongo'), 'mongo').join(' ')).toContain("db.adminCommand('ping')");
-    expect(healthcheckCommand(service(compose, 'redis'), 'redis')).toEqual(['CMD', 'redis-cli', 'ping']);
-    expect(list(service(compose, 'redis').command, 'redis.command').join(' ')).toContain('--appendonly yes');
+    for (const name of ['redis', 'redis-cache'])
+      expect(healthcheckCommand(service(compose, name), name)).toEqual(['CMD', 'redis-cli', 'ping']);
     const volumes = mapping(compose.volumes, 'volumes');
     for (const [name, target] of [
       ['mongo', '/data/db'],
@@ -480,7 +515,9 @@ describe('docker-compose.yml workers', () => {
   it.each(Object.keys(WORKERS))('%s starts after what it uses is healthy, and drains its jobs before being killed', (name) => {
     const spec = WORKERS[name]!;
     const worker = service(compose, name);
-    expect(Object.keys(dependsOn(worker, name)).sort()).toEqual([spec.subgraph, 'mailpit', 'mongo', 'redis'].sort());
+    expect(Object.keys(dependsOn(worker, name)).sort()).toEqual(
+      [spec.subgraph, 'mailpit', 'mongo', 'redis', 'redis-cache'].sort(),
+    );
     for (const target of Object.keys(dependsOn(worker, name))) {
       const health = service(compose, target).healthcheck;
       expect(isRecord(health) && health.disable !== true).toBe(true);
@@ -490,5 +527,139 @@ describe('docker-compose.yml workers', () => {
       const budget = spec.load({ ...env, PRESET: preset }).SHUTDOWN_TIMEOUT_MS;
       expect(durationMs(text(worker.stop_grace_period, `services.${name}.stop_grace_period`))).toBeGreaterThan(budget);
     }
+  });
+});
+
+describe('docker-compose.yml secrets', () => {
+  const raw = readFileSync(composePath, 'utf8');
+  /** Every `${NAME...}` interpolation in the file, with its operator and operand. */
+  const interpolations = [...raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g)].map((match) => ({
+    name: match[1] ?? '',
+    operator: match[2],
+    operand: match[3] ?? '',
+  }));
+  const isSecret = (name: string) => /SECRET|PASSWORD|TOKEN|PRIVATE|API_KEY/.test(name);
+
+  it('has no default for any secret: each one is `${NAME:?message}`', () => {
+    const secrets = interpolations.filter((entry) => isSecret(entry.name));
+    expect([...new Set(secrets.map((entry) => entry.name))].sort()).toEqual([...SECRETS].sort());
+    for (const entry of secrets) {
+      expect({ [entry.name]: entry.operator }).toEqual({ [entry.name]: ':?' });
+      expect(entry.operand).toContain(entry.name);
+    }
+  });
+
+  it('refuses to start without each secret, naming it', () => {
+    for (const name of SECRETS) {
+      const env = { ...LOCAL_ENV };
+      delete env[name];
+      expect(() => loadCompose(env)).toThrow(new RegExp(`compose requires ${name}: set ${name}`));
+      // An empty value counts as missing (`:?`), as it does for the apps.
+      expect(() => loadCompose({ ...LOCAL_ENV, [name]: '' })).toThrow(new RegExp(`compose requires ${name}`));
+    }
+    expect(() => loadCompose({})).toThrow(/compose requires/);
+  });
+
+  it('hands every app secret through interpolation, never as a literal in the file', () => {
+    const document = mapping(loadRawCompose(), 'docker-compose.yml');
+    for (const [name, svc] of Object.entries(mapping(document.services, 'services'))) {
+      const environment = mapping(mapping(svc, name).environment ?? {}, `services.${name}.environment`);
+      for (const [variable, value] of Object.entries(environment)) {
+        if (!isSecret(variable)) continue;
+        expect({ [`${name}.${variable}`]: text(value, variable) }).toEqual({
+          [`${name}.${variable}`]: expect.stringMatching(new RegExp(`^\\$\\{${variable}:\\?[^}]+\\}$`)),
+        });
+      }
+    }
+    for (const value of Object.values(LOCAL_ENV)) expect(raw).not.toContain(value);
+  });
+
+  it('deploy/compose.local.env sets exactly the secrets, with values the apps accept', () => {
+    expect(Object.keys(LOCAL_ENV).sort()).toEqual([...SECRETS].sort());
+    expect(loadGatewayConfig(containerEnv(loadCompose(), 'gateway')).ADMIN_PASSWORD).toBe(LOCAL_ENV.ADMIN_PASSWORD);
+    expect(loadAuthConfig(containerEnv(loadCompose(), 'auth')).JWT_SECRET).toBe(LOCAL_ENV.JWT_SECRET);
+  });
+});
+
+describe('docker-compose.yml images', () => {
+  const compose = loadCompose();
+
+  it('pins every image it pulls to a full version (no latest, no floating major)', () => {
+    for (const [name, svc] of Object.entries(services(compose))) {
+      const image = text(svc.image, `services.${name}.image`);
+      if (svc.build !== undefined) {
+        // Built here from deploy/Dockerfile: a local tag, never pulled.
+        expect(image).toMatch(/^supergraph\/[\w-]+:local$/);
+        continue;
+      }
+      expect({ [name]: image }).toEqual({
+        [name]: expect.stringMatching(/^[\w./-]+:v?\d+\.\d+\.\d+(-[\w.]+)?(@sha256:[0-9a-f]{64})?$/),
+      });
+    }
+  });
+});
+
+describe('docker-compose.yml Redis roles', () => {
+  const compose = loadCompose();
+  const roles: Record<RedisRole, string> = { durable: 'redis', cache: 'redis-cache' };
+
+  /** `redis-server --name value ...` as a settings record. */
+  function serverSettings(name: string): Record<string, string> {
+    const command = list(service(compose, name).command, `services.${name}.command`).map((part) => text(part, 'command'));
+    expect(command[0]).toBe('redis-server');
+    const settings: Record<string, string> = {};
+    for (let i = 1; i < command.length; i += 2) {
+      const flag = command[i] ?? '';
+      expect(flag.startsWith('--')).toBe(true);
+      settings[flag.slice(2)] = command[i + 1] ?? '';
+    }
+    return settings;
+  }
+
+  it.each(Object.entries(roles))('the %s role (%s) runs with the settings of REDIS_ROLES', (role, name) => {
+    expect(serverSettings(name)).toEqual(REDIS_ROLES[role as RedisRole]);
+  });
+
+  it('queues and state never evict and are fsynced on every write; the cache is bounded and evicts LRU', () => {
+    const durable = serverSettings('redis');
+    expect(durable).toMatchObject({ 'maxmemory-policy': 'noeviction', appendonly: 'yes', appendfsync: 'always' });
+    const cache = serverSettings('redis-cache');
+    expect(cache['maxmemory-policy']).toMatch(/^allkeys-(lru|lfu)$/);
+    expect(Number(redisBytes(cache.maxmemory ?? ''))).toBeGreaterThan(0);
+    expect(cache.appendonly).toBe('no');
+  });
+
+  it("bounds each Redis container's memory above its maxmemory; only the durable one keeps a volume", () => {
+    const limitBytes = (name: string): number => {
+      const limits = mapping(
+        mapping(mapping(service(compose, name).deploy, `${name}.deploy`).resources, `${name}.deploy.resources`).limits,
+        `${name}.deploy.resources.limits`,
+      );
+      return Number(redisBytes(text(limits.memory, `${name}.memory`).toLowerCase()));
+    };
+    for (const name of Object.values(roles)) {
+      expect(limitBytes(name)).toBeGreaterThan(Number(redisBytes(serverSettings(name).maxmemory ?? '')));
+    }
+    expect(list(service(compose, 'redis').volumes, 'redis.volumes').map((mount) => text(mount, 'volume'))).toEqual([
+      'redis-data:/data',
+    ]);
+    expect(service(compose, 'redis-cache').volumes).toBeUndefined();
+  });
+
+  it('gives state and queues to the durable Redis and caches to the cache Redis, in every app', () => {
+    const host = (url: string | undefined) => new URL(url ?? '').hostname;
+    for (const name of [...SUBGRAPH_SERVICES, ...Object.keys(WORKERS)]) {
+      const env = containerEnv(compose, name);
+      expect({ name, durable: host(env.REDIS_URL), cache: host(env.CACHE_REDIS_URL) }).toEqual({
+        name,
+        durable: 'redis',
+        cache: 'redis-cache',
+      });
+    }
+    // The gateway's REDIS_URL holds only cache-role data (APQ, response and entity caches, rate
+    // limits); its queue dashboard reads the durable one.
+    const gateway = loadGatewayConfig(containerEnv(compose, 'gateway'));
+    expect(host(gateway.REDIS_URL)).toBe('redis-cache');
+    expect(host(gateway.QUEUE_REDIS_URL)).toBe('redis');
   });
 });

@@ -98,6 +98,19 @@ describe('invalid config', () => {
     expect(() => load({ DB_POOL_SIZE: '5', DB_MIN_POOL_SIZE: '6' })).toThrow(/DB_MIN_POOL_SIZE: must not exceed DB_POOL_SIZE/);
   });
 
+  it('has outbox timing defaults, and rejects a backoff ceiling below its first step', () => {
+    expect(load({})).toMatchObject({
+      OUTBOX_SWEEP_MS: 5_000,
+      OUTBOX_GRACE_MS: 30_000,
+      OUTBOX_BACKOFF_MS: 30_000,
+      OUTBOX_BACKOFF_MAX_MS: 3_600_000,
+      OUTBOX_SCAN_MS: 600_000,
+    });
+    expect(() => load({ OUTBOX_BACKOFF_MS: '60000', OUTBOX_BACKOFF_MAX_MS: '1000' })).toThrow(
+      /OUTBOX_BACKOFF_MAX_MS: must not be below OUTBOX_BACKOFF_MS \(1000 < 60000\)/,
+    );
+  });
+
   it('never echoes a secret', () => {
     expect(() => loadConfig({ JWT_SECRET: secret }, { JWT_SECRET: 'hunter2' })).toThrow(
       'JWT_SECRET: must be at least 32 characters (got "<redacted>")',

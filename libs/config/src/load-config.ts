@@ -61,6 +61,8 @@ export function checkConnections(config: {
   REDIS_CLUSTER_NODES?: string[] | undefined;
   DB_POOL_SIZE?: number;
   DB_MIN_POOL_SIZE?: number;
+  OUTBOX_BACKOFF_MS?: number;
+  OUTBOX_BACKOFF_MAX_MS?: number;
 }): string[] {
   const problems: string[] = [];
   if (config.NODE_ENV === 'production' && config.IDENTITY_OPTIONAL) {
@@ -75,6 +77,15 @@ export function checkConnections(config: {
     config.DB_MIN_POOL_SIZE > config.DB_POOL_SIZE
   ) {
     problems.push(`DB_MIN_POOL_SIZE: must not exceed DB_POOL_SIZE (${config.DB_MIN_POOL_SIZE} > ${config.DB_POOL_SIZE})`);
+  }
+  if (
+    config.OUTBOX_BACKOFF_MS !== undefined &&
+    config.OUTBOX_BACKOFF_MAX_MS !== undefined &&
+    config.OUTBOX_BACKOFF_MAX_MS < config.OUTBOX_BACKOFF_MS
+  ) {
+    problems.push(
+      `OUTBOX_BACKOFF_MAX_MS: must not be below OUTBOX_BACKOFF_MS (${config.OUTBOX_BACKOFF_MAX_MS} < ${config.OUTBOX_BACKOFF_MS})`,
+    );
   }
   return problems;
 }

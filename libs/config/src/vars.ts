@@ -36,13 +36,23 @@ export const mongoVars = {
   DB_READ_PREFERENCE: z.enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest']).default('primary'),
 };
 
-/** Redis: a single node by `REDIS_URL`, or a cluster by `REDIS_CLUSTER_NODES` (host:port,...). */
+const redisUrl = z
+  .string()
+  .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+  .optional();
+const redisClusterNodes = csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each node must be host:port')).min(1)).optional();
+
+/**
+ * Redis, in two roles (docs/operations.md, "Redis roles"). `REDIS_URL` (or `REDIS_CLUSTER_NODES`,
+ * host:port,...) is the durable one: queues, sessions, throttles, run with `noeviction` and AOF.
+ * `CACHE_REDIS_URL` (or `CACHE_REDIS_CLUSTER_NODES`) is the evictable cache, run with a
+ * `maxmemory` and an LRU policy; unset, the cache shares the durable Redis.
+ */
 export const redisVars = {
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
-    .optional(),
-  REDIS_CLUSTER_NODES: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each node must be host:port')).min(1)).optional(),
+  REDIS_URL: redisUrl,
+  REDIS_CLUSTER_NODES: redisClusterNodes,
+  CACHE_REDIS_URL: redisUrl,
+  CACHE_REDIS_CLUSTER_NODES: redisClusterNodes,
   REDIS_KEY_PREFIX: z.string().default(''),
 };
 
@@ -54,10 +64,16 @@ export const workerVars = {
   WORKER_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
   JOB_ATTEMPTS: int(1, 100).default(8),
   JOB_BACKOFF_MS: int(10, 600_000).default(1_000),
-  /** The relay re-enqueues outbox events that could not be enqueued at write time. */
+  /** How often each worker's outbox relay looks for due events (docs/architecture.md, side effects). */
   OUTBOX_SWEEP_MS: int(100, 3_600_000).default(5_000),
-  /** How far back the relay looks for events not yet enqueued. */
-  OUTBOX_WINDOW_MS: int(60_000, 30 * 86_400_000).default(86_400_000),
+  /** How long an event is left to its job before the relay checks that its effect is recorded. */
+  OUTBOX_GRACE_MS: int(100, 86_400_000).default(30_000),
+  /** First wait before the relay checks again an event it re-enqueued or found still queued; doubles. */
+  OUTBOX_BACKOFF_MS: int(100, 86_400_000).default(30_000),
+  /** The longest wait between two checks of one event. */
+  OUTBOX_BACKOFF_MAX_MS: int(100, 7 * 86_400_000).default(3_600_000),
+  /** How often the relay scans new events for ones that never became pending (an API process died). */
+  OUTBOX_SCAN_MS: int(1_000, 86_400_000).default(600_000),
 };
 
 /** Outgoing mail. Without SMTP_URL in development, the dev launcher starts a local sink. */

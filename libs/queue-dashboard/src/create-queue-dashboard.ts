@@ -4,25 +4,33 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
-import express, { type RequestHandler } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import { basicAuth } from './basic-auth';
+import { createSignInThrottle, type SignInThrottleOptions } from './sign-in-throttle';
 
 /** Options for {@link createQueueDashboard}. */
 export interface QueueDashboardOptions {
   /** BullMQ queue names to show, e.g. `['auth-email', 'posts-tags', 'cart-email']`. */
   queueNames: readonly string[];
-  /** Redis URL of the queues. */
+  /** Redis URL of the queues; it also keeps the failed sign-in counters. */
   redisUrl: string;
   /** BullMQ key prefix. @defaultValue 'bull' */
   prefix?: string;
   /**
    * HTTP Basic credential required for every request, static assets included. Wrong or missing
-   * -> 401 with `WWW-Authenticate: Basic realm="queues"`. The user name may not contain `:`.
+   * -> 401 with `WWW-Authenticate: Basic realm="queues"` (429 once the client is throttled, see
+   * `signInThrottle`). The user name may not contain `:`.
    */
   username: string;
   /** At least 12 characters. */
   password: string;
+  /**
+   * Failed sign-ins are counted per client address and overall (in Redis, in memory while Redis
+   * is away); a client over an allowance gets 429 with `Retry-After`. @defaultValue see
+   * {@link SignInThrottleOptions}
+   */
+  signInThrottle?: SignInThrottleOptions;
   /** Base path the dashboard is served under. @defaultValue '/' */
   basePath?: string;
   /** Title shown by Bull Board. @defaultValue 'Supergraph queues' */
@@ -33,7 +41,10 @@ export interface QueueDashboardOptions {
 
 /** A running (or ready to run) Bull Board dashboard; see {@link createQueueDashboard}. */
 export interface QueueDashboard {
-  /** Starts listening; resolves with the actual port (pass 0 for a free one). */
+  /**
+   * Starts listening once the sign-in throttle's Redis connection is ready or has failed once
+   * (2 s at most); resolves with the actual port (pass 0 for a free one).
+   */
   listen(port: number, host?: string): Promise<number>;
   /** Closes the HTTP server and the Redis connections; safe to call twice. */
   close(): Promise<void>;
@@ -59,6 +70,22 @@ const securityHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
+/** Resolves when the client is ready or has failed to connect once, or after `timeoutMs`. */
+function settled(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      client.off('error', done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.once('ready', done);
+    client.once('error', done);
+  });
+}
+
 function validate(options: QueueDashboardOptions): void {
   const { queueNames, redisUrl, username, password, basePath = '/' } = options;
   if (queueNames.length === 0) throw new TypeError('queueNames: expected at least one queue name, got []');
@@ -78,8 +105,9 @@ function validate(options: QueueDashboardOptions): void {
 
 /**
  * Builds a Bull Board dashboard for the named BullMQ queues, on its own HTTP server behind an
- * HTTP Basic credential. The board is read-only (no retry, clean or delete buttons). All queues
- * share one Redis connection, closed by {@link QueueDashboard.close}.
+ * HTTP Basic credential with a throttle on failed sign-ins. The board is read-only (no retry,
+ * clean or delete buttons). All queues share one Redis connection and the throttle has another,
+ * both closed by {@link QueueDashboard.close}.
  *
  * @throws TypeError when an option is invalid (no queue names, empty user name, short password...).
  */
@@ -92,6 +120,19 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   // One connection for every queue; BullMQ marks a passed-in client as shared and never closes it.
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', onError);
+  // The throttle's own connection fails fast (no offline queue), so a Redis outage moves it to its
+  // in-memory counters at once instead of holding sign-ins.
+  const throttleConnection = new Redis(redisUrl, {
+    connectionName: 'queue-dashboard-sign-in',
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 500,
+    retryStrategy: (attempt) => Math.min(attempt * 100, 5_000),
+    lazyConnect: true, // connects below, once the throttle's options have been validated
+  });
+  throttleConnection.on('error', onError);
+  const throttle = createSignInThrottle(throttleConnection, options.signInThrottle);
+  throttleConnection.connect().catch(() => undefined); // reported through 'error', retried by ioredis
   const queues = [...new Set(queueNames)].map((name) => {
     const queue = new Queue(name, { connection, prefix });
     queue.on('error', () => undefined); // already reported once through the connection's listener
@@ -105,11 +146,13 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     serverAdapter,
     options: { uiConfig: { boardTitle: title, hideDocsLink: true } },
   });
-  const board: RequestHandler = serverAdapter.getRouter();
+  // Bull Board's router is an Express app of its own, which would add `X-Powered-By: Express`.
+  const board = serverAdapter.getRouter() as Express;
+  board.disable('x-powered-by');
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders, basicAuth(username, password, 'queues'));
+  app.use(securityHeaders, basicAuth({ username, password, realm: 'queues', throttle }));
   app.use(basePath, board);
   const server: Server = createServer(app);
 
@@ -122,7 +165,8 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     });
 
   return {
-    listen(port, host) {
+    async listen(port, host) {
+      await settled(throttleConnection, 2_000);
       return new Promise((resolve, reject) => {
         if (closing) return reject(new Error('queue dashboard: listen() after close()'));
         server.once('error', reject);
@@ -137,8 +181,10 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
         await closeServer();
         await Promise.allSettled(queues.map((queue) => queue.close()));
         // QUIT would wait for a reconnect that may never come: only a ready connection says goodbye.
-        if (connection.status === 'ready') await connection.quit().catch(() => connection.disconnect());
-        else connection.disconnect();
+        for (const client of [connection, throttleConnection]) {
+          if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+          else client.disconnect();
+        }
       })();
       return closing;
     },

@@ -1,1 +1,2 @@
 export { createQueueDashboard, type QueueDashboard, type QueueDashboardOptions } from './create-queue-dashboard';
+export type { SignInThrottleOptions } from './sign-in-throttle';

@@ -7,7 +7,24 @@ export type RedisClient = Redis | Cluster;
 export interface RedisSettings {
   REDIS_URL?: string | undefined;
   REDIS_CLUSTER_NODES?: string[] | undefined;
+  /** The cache role's Redis; read by {@link cacheRedisSettings} only. */
+  CACHE_REDIS_URL?: string | undefined;
+  CACHE_REDIS_CLUSTER_NODES?: string[] | undefined;
   REDIS_KEY_PREFIX?: string;
+}
+
+/**
+ * The settings of the cache role: `CACHE_REDIS_URL` / `CACHE_REDIS_CLUSTER_NODES` when either is
+ * set, else the durable Redis (`REDIS_URL` / `REDIS_CLUSTER_NODES`), so one Redis still serves
+ * both. The two are never mixed: a cache URL with durable cluster nodes is a single-node cache.
+ */
+export function cacheRedisSettings(settings: RedisSettings): RedisSettings {
+  const own = settings.CACHE_REDIS_URL !== undefined || (settings.CACHE_REDIS_CLUSTER_NODES?.length ?? 0) > 0;
+  return {
+    REDIS_URL: own ? settings.CACHE_REDIS_URL : settings.REDIS_URL,
+    REDIS_CLUSTER_NODES: own ? settings.CACHE_REDIS_CLUSTER_NODES : settings.REDIS_CLUSTER_NODES,
+    ...(settings.REDIS_KEY_PREFIX === undefined ? {} : { REDIS_KEY_PREFIX: settings.REDIS_KEY_PREFIX }),
+  };
 }
 
 /** Options for {@link createRedisClient}. */

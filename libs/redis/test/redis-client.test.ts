@@ -2,7 +2,7 @@ import { createLogger } from '@supergraph/logger';
 import { testEnv } from '@supergraph/testing';
 import { Cluster, Redis } from 'ioredis';
 import { startRedisCluster, type TestRedisCluster } from '../../../test/support/redis-cluster';
-import { closeRedis, createRedisClient, pingRedis, retryDelay } from '../src';
+import { cacheRedisSettings, closeRedis, createRedisClient, pingRedis, retryDelay } from '../src';
 
 const logger = createLogger({ service: 'test', level: 'silent' });
 
@@ -41,6 +41,33 @@ describe('createRedisClient', () => {
   it('refuses a config without Redis, and a bad label', () => {
     expect(() => createRedisClient('x', {}, logger)).toThrow(/REDIS_URL or REDIS_CLUSTER_NODES/);
     expect(() => createRedisClient('bad label', { REDIS_URL: 'redis://127.0.0.1:6379' }, logger)).toThrow(TypeError);
+  });
+});
+
+describe('cacheRedisSettings', () => {
+  it('uses the cache variables when either is set, never mixing them with the durable ones', () => {
+    const durable = { REDIS_URL: 'redis://state:6379', REDIS_CLUSTER_NODES: ['s1:7000'], REDIS_KEY_PREFIX: 'p:' };
+    expect(cacheRedisSettings({ ...durable, CACHE_REDIS_URL: 'redis://cache:6379' })).toEqual({
+      REDIS_URL: 'redis://cache:6379',
+      REDIS_CLUSTER_NODES: undefined,
+      REDIS_KEY_PREFIX: 'p:',
+    });
+    expect(cacheRedisSettings({ ...durable, CACHE_REDIS_CLUSTER_NODES: ['c1:7000', 'c2:7000'] })).toEqual({
+      REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: ['c1:7000', 'c2:7000'],
+      REDIS_KEY_PREFIX: 'p:',
+    });
+  });
+
+  it('falls back to the durable Redis, so one Redis serves both roles', () => {
+    expect(cacheRedisSettings({ REDIS_URL: 'redis://one:6379' })).toEqual({
+      REDIS_URL: 'redis://one:6379',
+      REDIS_CLUSTER_NODES: undefined,
+    });
+    expect(cacheRedisSettings({ REDIS_CLUSTER_NODES: ['a:1'], CACHE_REDIS_CLUSTER_NODES: [] })).toEqual({
+      REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: ['a:1'],
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { createCache } from '@supergraph/cache';
 import type { Logger } from '@supergraph/logger';
 import { createMongoConnection } from '@supergraph/mongo';
 import { createJobQueue, type JobQueue } from '@supergraph/queue';
-import { closeRedis, createRedisClient, type RedisClient } from '@supergraph/redis';
+import { cacheRedisSettings, closeRedis, createRedisClient, type RedisClient } from '@supergraph/redis';
 import type { SubgraphDeps, SubgraphSettings } from './build-subgraph';
 
 /** A subgraph's long-lived dependencies, as its API and its worker processes both open them. */
@@ -14,8 +14,10 @@ export interface OpenDeps extends SubgraphDeps {
 }
 
 /**
- * Opens MongoDB, a Redis client for state (commands wait for a reconnect), a fail-fast one for
- * the cache, and queue producers made on first use. `label` names the connections in logs.
+ * Opens MongoDB, a Redis client for state on the durable Redis (commands wait for a reconnect),
+ * a fail-fast one for the cache on the cache Redis (the durable one unless CACHE_REDIS_URL or
+ * CACHE_REDIS_CLUSTER_NODES is set), and queue producers (durable Redis) made on first use.
+ * `label` names the connections in logs.
  */
 export async function openSubgraphDeps(
   name: string,
@@ -25,7 +27,8 @@ export async function openSubgraphDeps(
 ): Promise<OpenDeps> {
   const connection = await createMongoConnection(settings, logger);
   const redis = createRedisClient(label, settings, logger);
-  const cacheRedis = createRedisClient(`${label}-cache`, settings, logger, { failFast: true });
+  // The cache role may live on its own evictable Redis (CACHE_REDIS_URL); state never does.
+  const cacheRedis = createRedisClient(`${label}-cache`, cacheRedisSettings(settings), logger, { failFast: true });
   const cache = createCache({
     redis: cacheRedis,
     namespace: name,
