@@ -82,20 +82,36 @@ export const gatewayConfigShape = {
   MAX_ALIASES: int(0, 1_000).default(15),
   MAX_DIRECTIVES: int(0, 1_000).default(20),
   MAX_TOKENS: int(10, 1_000_000).default(3_000),
+  /** Field selections with fragments spread in place (what execution would visit). */
+  MAX_FIELDS: int(1, 1_000_000).default(1_000),
   MAX_ROOT_FIELDS: int(1, 1_000).default(10),
+  /**
+   * Pairs of same-named fields in one selection, weighted by what each selects: graphql's
+   * validation must prove each pair mergeable, at a cost that grows with this figure.
+   */
+  MAX_FIELD_PAIRS: int(0, 100_000_000).default(10_000),
+  /** UTF-8 bytes of a document, comments included, checked before it is hashed or parsed. */
+  MAX_DOCUMENT_BYTES: int(100, 1_048_576).default(16_384),
   MAX_COST: int(1, 100_000_000).default(20_000),
   DEFAULT_LIST_SIZE: int(1, 1_000).default(20),
   /** Request bodies above this are refused (413) before parsing. */
   MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
   /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */
   ADMIN_PORT: port.default(4100),
+  /** Where the admin port listens: loopback unless an operator opens it on purpose. */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Failed admin sign-ins allowed per client address, and from all addresses together, per window. */
+  ADMIN_MAX_FAILURES_PER_IP: int(1, 100_000).default(10),
+  ADMIN_MAX_FAILURES: int(1, 1_000_000).default(100),
+  /** The window, and how long a block lasts once an allowance is used up. */
+  ADMIN_FAILURE_WINDOW_SECONDS: int(1, 86_400).default(900),
   ADMIN_USERNAME: z
     .string()
     .min(1)
     .regex(/^[^:]+$/, 'must not contain ":"')
     .default('admin'),
   ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  /** Where the queues live (the subgraphs' Redis). */
+  /** Where the queues live (the subgraphs' durable Redis); also holds the admin sign-in throttle. */
   QUEUE_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -1,16 +1,13 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { getNullableType, GraphQLError, isListType, Kind, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getNullableType, GraphQLError, isListType } from 'graphql';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { coerceVariables } from './coerce-variables';
+import { createDocumentGuard, type DocumentGuardSettings } from './document-guard';
 
 /** Limits on what one operation may ask; names match the config variables. */
-export interface OperationLimitSettings {
+export interface OperationLimitSettings extends DocumentGuardSettings {
   NODE_ENV: string;
-  MAX_DEPTH: number;
-  MAX_ALIASES: number;
-  MAX_DIRECTIVES: number;
-  MAX_TOKENS: number;
-  MAX_ROOT_FIELDS: number;
   MAX_COST: number;
   /** The size assumed for a list whose `first`/`limit` is not given. */
   DEFAULT_LIST_SIZE: number;
@@ -29,51 +26,50 @@ function listSizeEstimator(defaultListSize: number): ComplexityEstimator {
   };
 }
 
-function rootFieldCount(
-  selectionSet: SelectionSetNode,
-  fragments: ReadonlyMap<string, SelectionSetNode>,
-  seen = new Set<string>(),
-): number {
-  let count = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) count += selection.name.value.startsWith('__') ? 0 : 1;
-    else if (selection.kind === Kind.INLINE_FRAGMENT) count += rootFieldCount(selection.selectionSet, fragments, seen);
-    else if (!seen.has(selection.name.value)) {
-      seen.add(selection.name.value);
-      const fragment = fragments.get(selection.name.value);
-      if (fragment) count += rootFieldCount(fragment, fragments, seen);
-    }
-  }
-  return count;
-}
-
-/** Root fields and a list-aware cost, checked once the operation is known (before any fetch). */
-function useCostLimit(settings: OperationLimitSettings): ApolloServerPlugin {
+/**
+ * Once Apollo has resolved the operation: refuses subscriptions (this endpoint answers over
+ * plain HTTP only), coerces the variables (BAD_USER_INPUT, before anything reads them), then
+ * applies the list-aware cost limit. An `operationName` that names no operation is
+ * OPERATION_RESOLUTION_FAILURE.
+ */
+function useOperationChecks(settings: OperationLimitSettings): ApolloServerPlugin {
   const estimators = [listSizeEstimator(settings.DEFAULT_LIST_SIZE), simpleEstimator({ defaultComplexity: 1 })];
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, schema }) {
-          const fragments = new Map(
-            document.definitions.flatMap((definition) =>
-              definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition.selectionSet] as const] : [],
-            ),
-          );
-          const roots = rootFieldCount((operation as OperationDefinitionNode).selectionSet, fragments);
-          if (roots > settings.MAX_ROOT_FIELDS) {
-            throw limitError(`The operation asks for ${roots} root fields; at most ${settings.MAX_ROOT_FIELDS} are allowed.`, {
-              limit: 'rootFields',
-              max: settings.MAX_ROOT_FIELDS,
+          if (!operation) {
+            // Said here: past this point the gateway's executor throws it as a 500.
+            const name = request.operationName;
+            throw new GraphQLError(
+              name
+                ? `The document has no operation named "${name.slice(0, 100)}".`
+                : 'The document holds several operations: name one with operationName.',
+              { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } },
+            );
+          }
+          if (operation.operation === 'subscription') {
+            throw new GraphQLError('Subscriptions are not supported: send queries and mutations over HTTP.', {
+              extensions: { code: 'OPERATION_NOT_SUPPORTED', http: { status: 400 } },
             });
           }
-          if (roots === 0) return; // introspection only
-          const cost = getComplexity({
-            schema,
-            query: document,
-            variables: request.variables ?? {},
-            ...(request.operationName ? { operationName: request.operationName } : {}),
-            estimators,
-          });
+          const variables = coerceVariables(schema, operation, request.variables ?? {});
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              variables,
+              ...(operation.name ? { operationName: operation.name.value } : {}),
+              estimators,
+            });
+          } catch (error) {
+            // The guard bounds the spread-out size first, so this is a last line, not the first.
+            if (error instanceof GraphQLError && /number of nodes/.test(error.message)) {
+              throw limitError('The operation is too large to estimate.', { limit: 'nodes' });
+            }
+            throw error;
+          }
           if (cost > settings.MAX_COST) {
             throw limitError(
               `The operation would cost ${cost}; at most ${settings.MAX_COST} is allowed (lists count once per item asked for).`,
@@ -87,17 +83,16 @@ function useCostLimit(settings: OperationLimitSettings): ApolloServerPlugin {
 }
 
 /**
- * The gateway's operation limits: tokens by graphql's parser (GRAPHQL_PARSE_FAILED), depth,
- * aliases and directives by graphql-armor (GRAPHQL_VALIDATION_FAILED), root fields and a
- * list-aware cost by `useCostLimit` (OPERATION_LIMIT_EXCEEDED); all HTTP 400.
+ * The gateway's operation limits, all OPERATION_LIMIT_EXCEEDED with HTTP 400 and the limit's
+ * name in `extensions.limit`: bytes, tokens, depth, fields, aliases, directives and root
+ * fields by the document guard (`screen`, before Apollo parses), the cost once variables are
+ * known (a plugin). graphql-armor only hides field suggestions in production.
  */
 export function operationLimits(settings: OperationLimitSettings) {
   const armor = new ApolloArmor({
-    maxDepth: { n: settings.MAX_DEPTH, flattenFragments: true },
-    maxAliases: { n: settings.MAX_ALIASES },
-    maxDirectives: { n: settings.MAX_DIRECTIVES },
-    // Counted by graphql's own parser (parseOptions below): armor's Apollo plugin for tokens
-    // throws while parsing, which Apollo answers with a 500 even for a plain syntax error.
+    maxDepth: { enabled: false },
+    maxAliases: { enabled: false },
+    maxDirectives: { enabled: false },
     maxTokens: { enabled: false },
     costLimit: { enabled: false },
     // Field suggestions ("did you mean...") reveal the schema when introspection is off.
@@ -106,7 +101,8 @@ export function operationLimits(settings: OperationLimitSettings) {
   const protection = armor.protect();
   return {
     ...protection,
+    screen: createDocumentGuard(settings),
     parseOptions: { maxTokens: settings.MAX_TOKENS },
-    plugins: [...protection.plugins, useCostLimit(settings)],
+    plugins: [...protection.plugins, useOperationChecks(settings)],
   };
 }

@@ -15,7 +15,12 @@ import { createRateLimiter } from './rate-limit';
 import { createRedisKeyValueCache } from './redis-key-value-cache';
 import { supergraphFromFile } from './supergraph-source';
 import { SubgraphResponseCache } from './subgraph-response-cache';
-import { fillTrustedDocument, loadTrustedDocuments, useTrustedDocumentsOnly } from './trusted-documents';
+import {
+  fillTrustedDocument,
+  loadTrustedDocuments,
+  refuseUnknownDocumentIds,
+  useTrustedDocumentsOnly,
+} from './trusted-documents';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
 
@@ -76,9 +81,13 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    ...(redis
-      ? { persistedQueries: { cache: createRedisKeyValueCache(redis, 'gateway:apq:', logger), ttl: config.APQ_TTL_SECONDS } }
-      : {}),
+    // Trusted documents come from the manifest: nothing is ever registered at run time. Without
+    // Redis, Apollo keeps persisted queries in process.
+    ...(config.TRUSTED_DOCUMENTS
+      ? { persistedQueries: false as const }
+      : redis
+        ? { persistedQueries: { cache: createRedisKeyValueCache(redis, 'gateway:apq:', logger), ttl: config.APQ_TTL_SECONDS } }
+        : {}),
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
@@ -109,7 +118,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     apollo,
     logger,
     maxBodyBytes: config.MAX_BODY_BYTES,
-    prepareBody: fillTrustedDocument(trusted),
+    prepareBody: fillTrustedDocument(trusted, { persistedQueries: !config.TRUSTED_DOCUMENTS }),
+    screen: config.TRUSTED_DOCUMENTS ? (params) => refuseUnknownDocumentIds(params) ?? limits.screen(params) : limits.screen,
     corsOrigins: production ? config.CORS_ORIGINS : [...config.CORS_ORIGINS, 'https://studio.apollographql.com'],
     shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     // Ready while it can serve: a dead subgraph costs its part of answers, not the gateway.

@@ -16,9 +16,11 @@ type Body = { query?: unknown; documentId?: unknown; extensions?: { persistedQue
 
 /**
  * Lets clients send a trusted document by hash alone: an automatic-persisted-query hash or a
- * `documentId` (`sha256:<hex>`) found in the manifest gets its text filled in.
+ * `documentId` (`sha256:<hex>`) found in the manifest gets its text filled in. With
+ * `persistedQueries: false` (trusted-documents mode, where nothing is ever registered) the
+ * persisted-query extension is dropped once the text is in.
  */
-export function fillTrustedDocument(documents: ReadonlyMap<string, string>) {
+export function fillTrustedDocument(documents: ReadonlyMap<string, string>, options: { persistedQueries: boolean }) {
   return (body: unknown): unknown => {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
     const request = body as Body;
@@ -32,7 +34,27 @@ export function fillTrustedDocument(documents: ReadonlyMap<string, string>) {
     const document = hash ? documents.get(hash) : undefined;
     if (!document || !hash) return body;
     const { documentId: _documentId, ...rest } = request;
-    return { ...rest, query: document, extensions: { ...request.extensions, persistedQuery: { version: 1, sha256Hash: hash } } };
+    const { persistedQuery: _persistedQuery, ...extensions } = request.extensions ?? {};
+    return {
+      ...rest,
+      query: document,
+      extensions: options.persistedQueries ? { ...extensions, persistedQuery: { version: 1, sha256Hash: hash } } : extensions,
+    };
+  };
+}
+
+/**
+ * In trusted-documents mode, a request that names a document by hash alone and whose hash is
+ * not in the manifest (so `fillTrustedDocument` left it without text) is refused at once.
+ */
+export function refuseUnknownDocumentIds(params: Record<string, unknown>) {
+  const request = params as Body;
+  if (request.query !== undefined) return undefined;
+  if (request.documentId === undefined && request.extensions?.persistedQuery === undefined) return undefined;
+  return {
+    status: 400,
+    code: 'TRUSTED_DOCUMENT_REQUIRED',
+    message: 'This document id is not one of the registered operations of our apps.',
   };
 }
 

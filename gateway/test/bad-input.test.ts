@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
-import { TEST_SECRETS } from '@supergraph/testing';
+import { createHash } from 'node:crypto';
+import { eventually, TEST_SECRETS } from '@supergraph/testing';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 import { signUp } from '../../test/support/users';
 
@@ -25,6 +26,15 @@ interface Case {
 }
 
 const json = (value: unknown) => JSON.stringify(value);
+const post = async (body: unknown) => {
+  const response = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: json(body),
+  });
+  const parsed = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+  return { status: response.status, codes: (parsed.errors ?? []).map((error) => error.extensions?.code) };
+};
 const nest = (levels: number) => `{ me { ${'posts { author { '.repeat(levels)}name${' } }'.repeat(levels)} } }`;
 const sign = (claims: Record<string, unknown>, expiresIn: string) =>
   new SignJWT(claims)
@@ -60,17 +70,107 @@ async function cases(): Promise<Case[]> {
       code: 'PAYLOAD_TOO_LARGE',
     },
     {
+      name: 'a document over its byte limit, padded with a comment',
+      body: json({ query: `{ me { id } } #${'x'.repeat(20_000)}` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
       name: 'too many tokens',
       body: json({ query: `{ ${Array.from({ length: 3_100 }, () => '__typename').join(' ')} }` }),
       status: 400,
-      code: 'GRAPHQL_PARSE_FAILED',
+      code: 'OPERATION_LIMIT_EXCEEDED',
     },
-    { name: 'a deep query', body: json({ query: nest(8) }), status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+    { name: 'a deep query', body: json({ query: nest(8) }), status: 400, code: 'OPERATION_LIMIT_EXCEEDED' },
     {
       name: 'an alias bomb',
       body: json({ query: `{ ${Array.from({ length: 50 }, (_, i) => `a${i}: me { id }`).join(' ')} }` }),
       status: 400,
-      code: 'GRAPHQL_VALIDATION_FAILED',
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'a fragment bomb (each level spreads the one below twice)',
+      body: json({
+        query: `{ me { ...F0 } } ${Array.from({ length: 14 }, (_, i) => `fragment F${i} on User { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F14 on User { name }`,
+      }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'a field flood (one field repeated: quadratic for overlap validation)',
+      body: json({ query: `{ me { ${'name '.repeat(1_500)} } }` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'a field repeated with a selection (overlap validation grows with each pair)',
+      body: json({ query: `{ feed { ${'author { name } '.repeat(300)} } }` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'an argument nested 1,400 lists deep',
+      body: json({ query: `{ feed(first: ${'['.repeat(1_400)}1${']'.repeat(1_400)}) { id } }` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'inline fragments nested 500 deep',
+      body: json({ query: `{ ${'... on Query { '.repeat(500)}__typename${' }'.repeat(500)} }` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'a directive flood',
+      body: json({ query: `{ me { name ${'@include(if: true) '.repeat(30)} } }` }),
+      status: 400,
+      code: 'OPERATION_LIMIT_EXCEEDED',
+    },
+    {
+      name: 'a variable of the wrong type',
+      body: json({ query: 'query($n: Int!) { feed(first: $n) { id } }', variables: { n: 'abc' } }),
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'a missing required variable',
+      body: json({ query: 'query($n: Int!) { feed(first: $n) { id } }' }),
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'an object where an ID goes',
+      body: json({ query: 'query($id: ID!) { post(id: $id) { id } }', variables: { id: { $gt: '' } } }),
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'a login input with a field the schema does not have',
+      body: json({
+        query: 'mutation($input: LoginInput!) { login(input: $input) { accessToken } }',
+        variables: { input: { email: 'a@example.com', password: 'canary-password-1', rememberMe: true } },
+      }),
+      status: 400,
+      code: 'BAD_USER_INPUT',
+    },
+    {
+      name: 'an operationName that names no operation',
+      body: json({ query: 'query A { me { id } }', operationName: 'B' }),
+      status: 400,
+      code: 'OPERATION_RESOLUTION_FAILURE',
+    },
+    { name: 'a subscription', body: json({ query: 'subscription { me { id } }' }), status: 400, code: 'OPERATION_NOT_SUPPORTED' },
+    {
+      name: 'a persisted query of an unsupported version',
+      body: json({ extensions: { persistedQuery: { version: 2, sha256Hash: 'a'.repeat(64) } } }),
+      status: 400,
+      code: 'PERSISTED_QUERY_NOT_SUPPORTED',
+    },
+    {
+      name: 'a persisted query whose hash is not the query',
+      body: json({ query: '{ me { id } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }),
+      status: 400,
+      code: 'PERSISTED_QUERY_HASH_MISMATCH',
     },
     {
       name: 'too many root fields',
@@ -165,4 +265,27 @@ it('a subgraph refuses a forged identity header (direct call)', async () => {
   expect(((await response.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(
     'UNAUTHENTICATED',
   );
+});
+
+it('a persisted query is stored only once it passed validation and every limit', async () => {
+  const refused = [
+    '{ feed(first: 100) { author { posts(first: 100) { title author { posts(first: 100) { title } } } } } }', // cost
+    `{ me { id } } ${'#'.repeat(9_000)} ${'#'.repeat(9_000)}`, // bytes, comments included
+    '{ me { nosuchfield } }', // validation
+    'query($n: Int!) { feed(first: $n) { id } }', // its variable is missing
+  ];
+  for (const query of refused) {
+    const sha256Hash = createHash('sha256').update(query).digest('hex');
+    const persistedQuery = { version: 1, sha256Hash };
+    const register = await post({ query, extensions: { persistedQuery } });
+    expect(register.status).toBe(400);
+    const byHash = await post({ extensions: { persistedQuery } });
+    expect(byHash.codes).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  }
+  // The control: an acceptable document is stored and then served by its hash alone.
+  const query = '{ trendingTags(limit: 3) { tag } }';
+  const persistedQuery = { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') };
+  expect((await post({ query, extensions: { persistedQuery } })).status).toBe(200);
+  // Apollo stores it without waiting for the write: look until it is there.
+  await eventually(async () => expect((await post({ extensions: { persistedQuery } })).codes).toEqual([]));
 });

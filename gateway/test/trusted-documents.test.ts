@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { startTestStack, type TestStack } from '../../test/support/stack';
 
 /** The frontend's operations, registered by codegen's client preset, as the only ones accepted. */
@@ -44,8 +45,27 @@ describe('trusted documents mode', () => {
     const result = await post(stack.gatewayUrl, { query: '{ trendingTags(limit: 100) { tag } }' });
     expect(result.status).toBe(400);
     expect(result.body.errors?.[0]?.extensions?.code).toBe('TRUSTED_DOCUMENT_REQUIRED');
-    const unknown = await post(stack.gatewayUrl, { documentId: `sha256:${'0'.repeat(64)}` });
-    expect(unknown.status).toBe(400);
+    for (const body of [
+      { documentId: `sha256:${'0'.repeat(64)}` },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } } },
+    ]) {
+      const unknown = await post(stack.gatewayUrl, body);
+      expect({ status: unknown.status, code: unknown.body.errors?.[0]?.extensions?.code }).toEqual({
+        status: 400,
+        code: 'TRUSTED_DOCUMENT_REQUIRED',
+      });
+    }
+  });
+
+  it('stores nothing: a registered operation sent with its hash leaves no persisted query in Redis', async () => {
+    const redis = new Redis(stack.gatewayEnv.REDIS_URL as string);
+    try {
+      const sent = { query: document, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
+      expect((await post(stack.gatewayUrl, sent)).status).toBe(200);
+      expect(await redis.keys(`${stack.gatewayEnv.REDIS_KEY_PREFIX}*`)).not.toContainEqual(expect.stringContaining('apq'));
+    } finally {
+      redis.disconnect();
+    }
   });
 });
 

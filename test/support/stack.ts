@@ -26,6 +26,8 @@ export interface TestStack {
   gateway: HttpService;
   /** Each subgraph's settings (its database, Redis prefix...), to run its worker as a process. */
   envs: Record<'auth' | 'posts' | 'cart', Record<string, string>>;
+  /** The gateway's settings (its Redis prefix...). */
+  gatewayEnv: Record<string, string>;
   /** The in-process workers, when started with `{ workers }`. */
   workers: BuiltWorker[];
   /** The stack's own Redis, when started with `{ ownRedis: true }`. */
@@ -120,6 +122,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
     subgraphs: { auth, posts, cart },
     gateway,
     envs,
+    gatewayEnv,
     workers,
     ...(redis ? { redis } : {}),
     watch() {

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@supergraph/logger';
-import { BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, readBody, sendError } from './http-errors';
+import { answerClientError, BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, isClientGone, readBody, sendError } from './http-errors';
+import { paramsOfGet } from './get-params';
 import { applyCors } from './cors';
 import { runReadiness, type ReadinessChecks } from './readiness';
 import { withTimeout } from './with-timeout';
@@ -35,6 +36,19 @@ export interface HttpServiceOptions<TContext extends BaseContext> {
   corsOrigins?: readonly string[];
   /** Rewrites a parsed POST body before Apollo sees it (e.g. a persisted document's text). */
   prepareBody?: (body: unknown) => unknown;
+  /**
+   * Cheap checks on a request's GraphQL parameters (a POST body after `prepareBody`, or GET's
+   * query string) before Apollo parses anything: a refusal is answered at once.
+   */
+  screen?: (params: Record<string, unknown>) => ScreenRefusal | undefined;
+}
+
+/** A request refused by `screen`: its HTTP status and one error with a stable code. */
+export interface ScreenRefusal {
+  status: number;
+  code: string;
+  message: string;
+  extensions?: Record<string, unknown>;
 }
 
 /** A built (not yet listening) HTTP service. */
@@ -70,6 +84,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
         raw = await readBody(request, maxBodyBytes);
       } catch (error) {
         if (error instanceof BodyTooLargeError) {
+          requestLogger.info({ code: 'PAYLOAD_TOO_LARGE' }, 'request refused');
           return sendError(response, 413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
         }
         throw error;
@@ -79,6 +94,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
         try {
           body = raw.length > 0 ? JSON.parse(raw) : undefined;
         } catch {
+          requestLogger.info({ code: 'BAD_REQUEST' }, 'request refused: body is not JSON');
           return sendError(response, 400, 'BAD_REQUEST', 'The request body is not valid JSON.');
         }
       } else {
@@ -86,11 +102,19 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
       }
       if (options.prepareBody) body = options.prepareBody(body);
     }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const params = request.method === 'POST' ? body : request.method === 'GET' ? paramsOfGet(url.searchParams) : undefined;
+    if (options.screen && typeof params === 'object' && params !== null && !Array.isArray(params)) {
+      const refusal = options.screen(params as Record<string, unknown>);
+      if (refusal) {
+        requestLogger.info({ code: refusal.code, ...refusal.extensions }, 'request refused');
+        return sendError(response, refusal.status, refusal.code, refusal.message, {}, refusal.extensions);
+      }
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: () => options.context({ request, requestId, logger: requestLogger }),
@@ -140,10 +164,17 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
       if (active === 0) drained?.();
     });
     handle(request, response).catch((error: unknown) => {
-      logger.error({ err: error, requestId: response.getHeader(REQUEST_ID_HEADER) }, 'unhandled request error');
+      const requestId = response.getHeader(REQUEST_ID_HEADER);
+      if (isClientGone(error, request)) {
+        logger.info({ requestId }, 'client went away mid-request');
+        response.destroy();
+        return;
+      }
+      logger.error({ err: error, requestId }, 'unhandled request error');
       sendError(response, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
     });
   });
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
   server.headersTimeout = 66_000;
   server.requestTimeout = 60_000;

@@ -1,4 +1,10 @@
-export { createHttpService, type HttpService, type HttpServiceOptions, type RequestInfo } from './create-http-service';
+export {
+  createHttpService,
+  type HttpService,
+  type HttpServiceOptions,
+  type RequestInfo,
+  type ScreenRefusal,
+} from './create-http-service';
 export { handleSignals } from './handle-signals';
 export { runReadiness, type ReadinessChecks, type ReadinessReport } from './readiness';
 export { sendError, readBody, BodyTooLargeError, DEFAULT_MAX_BODY_BYTES } from './http-errors';
