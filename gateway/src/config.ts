@@ -94,6 +94,13 @@ export const gatewayConfigShape = {
   MAX_DOCUMENT_BYTES: int(100, 1_048_576).default(16_384),
   MAX_COST: int(1, 100_000_000).default(20_000),
   DEFAULT_LIST_SIZE: int(1, 1_000).default(20),
+  /**
+   * Parsed and validated documents kept by hash (Apollo's document store), in MiB as Apollo
+   * estimates them (JSON size; a parsed document holds about 4 times that in the heap).
+   */
+  DOCUMENT_CACHE_MB: int(1, 1_024).default(8),
+  /** Query plans kept by operation, in MiB as the gateway estimates them. */
+  QUERY_PLAN_CACHE_MB: int(1, 1_024).default(16),
   /** Request bodies above this are refused (413) before parsing. */
   MAX_BODY_BYTES: int(1_024, 10_485_760).default(102_400),
   /** The queue dashboard (Bull Board): on when ADMIN_PASSWORD and a Redis are set. */

@@ -29,8 +29,12 @@ export interface Refusal {
 export interface GraphQLRequestParams {
   query?: unknown;
   operationName?: unknown;
+  variables?: unknown;
   extensions?: unknown;
 }
+
+/** What the guard keeps per document hash: its refusal, or the variables it declares. */
+type Verdict = { refusal: Refusal } | { variables: ReadonlySet<string> };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const SHA256_HEX = /^[0-9a-f]{64}$/i;
@@ -109,24 +113,30 @@ function parseDocument(query: string, maxTokens: number): DocumentNode | Refusal
  * hash; accepted ones are parsed and validated by Apollo, which caches them by hash as well.
  */
 export function createDocumentGuard(settings: DocumentGuardSettings, options: { verdicts?: number } = {}) {
-  const verdicts = new LRUCache<string, Refusal | false>({ max: options.verdicts ?? 10_000 });
+  const verdicts = new LRUCache<string, Verdict>({ max: options.verdicts ?? 10_000 });
 
-  const judge = (query: string): Refusal | false => {
+  const judge = (query: string): Verdict => {
     const parsed = parseDocument(query, settings.MAX_TOKENS);
-    if (!('kind' in parsed)) return parsed;
+    if (!('kind' in parsed)) return { refusal: parsed };
     const { operations, fieldPairs } = measureDocument(parsed);
     for (const shape of operations.values()) {
       const refusal = checkShape(shape, settings);
-      if (refusal) return refusal;
+      if (refusal) return { refusal };
     }
     if (fieldPairs > settings.MAX_FIELD_PAIRS) {
-      return limitRefusal(
-        'fieldPairs',
-        `The operation repeats fields too often (${fieldPairs} weighted pairs of same-named fields; at most ${settings.MAX_FIELD_PAIRS}): select each field once per selection.`,
-        { max: settings.MAX_FIELD_PAIRS },
-      );
+      return {
+        refusal: limitRefusal(
+          'fieldPairs',
+          `The operation repeats fields too often (${fieldPairs} weighted pairs of same-named fields; at most ${settings.MAX_FIELD_PAIRS}): select each field once per selection.`,
+          { max: settings.MAX_FIELD_PAIRS },
+        ),
+      };
     }
-    return false;
+    const variables = new Set<string>();
+    for (const operation of operations.keys()) {
+      for (const definition of operation.variableDefinitions ?? []) variables.add(definition.variable.name.value);
+    }
+    return { variables };
   };
 
   return function screen(params: GraphQLRequestParams): Refusal | undefined {
@@ -148,15 +158,39 @@ export function createDocumentGuard(settings: DocumentGuardSettings, options: { 
     const queryHash = () => (hash ??= sha256(query as string));
     const persisted = checkPersistedQuery(params, queryHash);
     if (persisted) return persisted;
-    if (typeof query !== 'string') return undefined;
-    const key = queryHash();
-    let verdict = verdicts.get(key);
-    if (verdict === undefined) {
-      verdict = judge(query);
-      verdicts.set(key, verdict);
+    let verdict: Verdict | undefined;
+    if (typeof query === 'string') {
+      const key = queryHash();
+      verdict = verdicts.get(key);
+      if (verdict === undefined) {
+        verdict = judge(query);
+        verdicts.set(key, verdict);
+      }
+    } else {
+      // A persisted query sent by hash alone: its hash is the key its text was judged under.
+      const persisted = (params.extensions as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery;
+      if (typeof persisted?.sha256Hash === 'string') verdict = verdicts.get(persisted.sha256Hash.toLowerCase());
     }
-    return verdict || undefined;
+    if (verdict && 'refusal' in verdict) return verdict.refusal;
+    if (verdict) dropUndeclaredVariables(params, verdict.variables);
+    return undefined;
   };
+}
+
+/**
+ * Variables the document does not declare are ignored by GraphQL anyway; dropping them here
+ * keeps a client from making every later step (hashing for caches, planning) walk thousands of
+ * them. Only a POST body can be rewritten this way; a GET's query string is bounded by the
+ * header size limit.
+ */
+function dropUndeclaredVariables(params: GraphQLRequestParams, declared: ReadonlySet<string>): void {
+  const { variables } = params;
+  if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) return;
+  const names = Object.keys(variables);
+  if (names.every((name) => declared.has(name))) return;
+  params.variables = Object.fromEntries(
+    names.filter((name) => declared.has(name)).map((name) => [name, (variables as Record<string, unknown>)[name]]),
+  );
 }
 
 export type DocumentGuard = ReturnType<typeof createDocumentGuard>;

@@ -1,5 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import type { DocumentNode } from 'graphql';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import ApolloServerPluginResponseCache from '@apollo/server-plugin-response-cache';
@@ -70,6 +72,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       });
     },
     logger,
+    // Bounded: every distinct valid document a client invents gets a plan.
+    experimental_approximateQueryPlanStoreMiB: config.QUERY_PLAN_CACHE_MB,
   });
   const limits = operationLimits(config);
   const verifyToken = createAccessTokenVerifier(config);
@@ -81,6 +85,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Bounded for the same reason as query plans; Apollo's size estimate is the JSON length.
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: config.DOCUMENT_CACHE_MB * 2 ** 20 }),
     // Trusted documents come from the manifest: nothing is ever registered at run time. Without
     // Redis, Apollo keeps persisted queries in process.
     ...(config.TRUSTED_DOCUMENTS

@@ -289,3 +289,14 @@ it('a persisted query is stored only once it passed validation and every limit',
   // Apollo stores it without waiting for the write: look until it is there.
   await eventually(async () => expect((await post({ extensions: { persistedQuery } })).codes).toEqual([]));
 });
+
+it('ignores variables the operation does not declare, however many', async () => {
+  const variables = Object.fromEntries(Array.from({ length: 7_000 }, (_, i) => [`v${i}`, i]));
+  const response = await fetch(stack.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: json({ query: 'query($n: Int) { me { name } feed(first: $n) { id } }', variables: { ...variables, n: 1 } }),
+  });
+  expect(response.status).toBe(200);
+  expect(((await response.json()) as { data: unknown }).data).toEqual({ me: { name: 'Target' }, feed: [] });
+});
