@@ -21,6 +21,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scrip
   cwd: root,
   stdio: 'inherit',
 });
-// The launcher handles Ctrl-C itself (the terminal signals the whole foreground group).
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// The launcher handles Ctrl-C itself (the terminal signals the whole foreground group), and a
+// closed terminal (SIGHUP) like a stop.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

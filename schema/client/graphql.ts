@@ -38,40 +38,40 @@ export type FeedQueryVariables = Exact<{
 }>;
 
 
-export type FeedQuery = { feed: Array<{ id: string, title: string, tags: Array<string>, cursor: string, createdAt: string, author: { id: string, name: string } }> };
+export type FeedQuery = { feed: Array<{ id: string, title: string, tags: Array<string>, cursor: string, createdAt: string, author: { id: string, name: string } | null }> | null };
 
 export type TrendingTagsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TrendingTagsQuery = { trendingTags: Array<{ tag: string, count: number }> };
+export type TrendingTagsQuery = { trendingTags: Array<{ tag: string, count: number }> | null };
 
 export type CreatePostMutationVariables = Exact<{
   input: CreatePostInput;
 }>;
 
 
-export type CreatePostMutation = { createPost: { id: string, title: string } };
+export type CreatePostMutation = { createPost: { id: string, title: string } | null };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, name: string } } };
+export type RegisterMutation = { register: { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, name: string } } | null };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type LoginMutation = { login: { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, name: string } } };
+export type LoginMutation = { login: { accessToken: string, refreshToken: string, expiresIn: number, user: { id: string, name: string } } | null };
 
 export type RefreshMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshMutation = { refreshToken: { accessToken: string, refreshToken: string, expiresIn: number } };
+export type RefreshMutation = { refreshToken: { accessToken: string, refreshToken: string, expiresIn: number } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -84,12 +84,12 @@ export type ProductsQueryVariables = Exact<{
 }>;
 
 
-export type ProductsQuery = { products: Array<{ id: string, name: string, priceCents: number, currency: string, stock: number }> };
+export type ProductsQuery = { products: Array<{ id: string, name: string, priceCents: number, currency: string, stock: number }> | null };
 
 export type MyCartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCartQuery = { me: { id: string, cart: { itemCount: number, subtotalCents: number, currency: string | null, items: Array<{ quantity: number, product: { id: string, name: string, priceCents: number } }> }, orders: Array<{ id: string, totalCents: number, currency: string, createdAt: string }> } | null };
+export type MyCartQuery = { me: { id: string, cart: { itemCount: number, subtotalCents: number, currency: string | null, items: Array<{ quantity: number, product: { id: string, name: string, priceCents: number } }> } | null, orders: Array<{ id: string, totalCents: number, currency: string, createdAt: string }> | null } | null };
 
 export type AddToCartMutationVariables = Exact<{
   productId: string | number;
@@ -97,14 +97,14 @@ export type AddToCartMutationVariables = Exact<{
 }>;
 
 
-export type AddToCartMutation = { addToCart: { itemCount: number, subtotalCents: number } };
+export type AddToCartMutation = { addToCart: { itemCount: number, subtotalCents: number } | null };
 
 export type CheckoutMutationVariables = Exact<{
   idempotencyKey: string;
 }>;
 
 
-export type CheckoutMutation = { checkout: { id: string, totalCents: number, status: OrderStatus } };
+export type CheckoutMutation = { checkout: { id: string, totalCents: number, status: OrderStatus } | null };
 
 
 export const FeedDocument = {"__meta__":{"hash":"sha256:7be947c3cf92db880bedc6216352d2d4df0952a21d5f955667823bb189d70dd9"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Feed"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"feed"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"author"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<FeedQuery, FeedQueryVariables>;

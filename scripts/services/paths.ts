@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 let cachedRoot: string | undefined;
 
@@ -39,9 +39,9 @@ export function toolsBinDir(): string {
   return join(toolsDir(), 'bin');
 }
 
-/** `<repo>/.data`: git-ignored data root of the dev stack. */
+/** `<repo>/.data`, or `DEV_DATA_DIR` when set (a test's stack): git-ignored data root of the dev stack. */
 export function devDataRoot(): string {
-  return join(repoRoot(), '.data');
+  return process.env.DEV_DATA_DIR ? resolve(process.env.DEV_DATA_DIR) : join(repoRoot(), '.data');
 }
 
 /** Writes a progress line to stderr so stdout stays clean for callers that parse it. */

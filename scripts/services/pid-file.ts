@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withFileLock } from './file-lock';
 import { isPidAlive, pidCommandLine } from './process-utils';
 import { SERVICE_NAMES, type ServiceName } from './types';
 
@@ -46,12 +48,18 @@ export async function readPidFile(dataRoot: string): Promise<PidFile> {
 /** The updates of this process, one at a time: services stopped together must not lose each other's change. */
 let updates: Promise<void> = Promise.resolve();
 
+/** An update waits this long for another process' update before failing (each takes milliseconds). */
+const LOCK_TIMEOUT_MS = 30_000;
+
 /**
  * Read-modify-write of pids.json (written atomically; removed when it becomes empty). Calls from
- * one process run one after another.
+ * one process run one after another, and calls from different processes (the launcher stopping
+ * while `npm run services stop` runs) hold `pids.json.lock`, so no update is lost.
  */
 export function updatePidFile(dataRoot: string, change: (current: PidFile) => void): Promise<void> {
-  const update = updates.then(() => rewritePidFile(dataRoot, change));
+  const update = updates.then(() =>
+    withFileLock(`${pidFilePath(dataRoot)}.lock`, () => rewritePidFile(dataRoot, change), LOCK_TIMEOUT_MS),
+  );
   updates = update.catch(() => undefined);
   return update;
 }
@@ -65,9 +73,14 @@ async function rewritePidFile(dataRoot: string, change: (current: PidFile) => vo
     return;
   }
   await mkdir(dataRoot, { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(current, null, 2)}\n`);
-  await rename(temp, path);
+  // A name no other writer can pick, even one that took over the lock of a writer that died.
+  const temp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(current, null, 2)}\n`);
+    await rename(temp, path);
+  } finally {
+    await rm(temp, { force: true });
+  }
 }
 
 /** Whether the recorded pid still runs the recorded service (guards against pid reuse). */

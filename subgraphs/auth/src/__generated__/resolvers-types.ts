@@ -48,24 +48,24 @@ export type Mutation = {
    * failures get RATE_LIMITED with `retryAfterSeconds`: per account and address, per address,
    * and, once an account is under attack, for addresses that already failed on it.
    */
-  login: AuthPayload;
+  login: Maybe<AuthPayload>;
   /** Ends the session the refresh token belongs to. True when a session was ended. */
-  logout: Scalars['Boolean']['output'];
-  refreshToken: AuthPayload;
-  register: AuthPayload;
+  logout: Maybe<Scalars['Boolean']['output']>;
+  refreshToken: Maybe<AuthPayload>;
+  register: Maybe<AuthPayload>;
   /**
    * Emails a reset link if the address belongs to an account. Always true: it tells no one
    * whether an account exists. At most one email per account per minute.
    */
-  requestPasswordReset: Scalars['Boolean']['output'];
+  requestPasswordReset: Maybe<Scalars['Boolean']['output']>;
   /**
    * Sets a new password with the token from the reset email (single use, valid one hour) and
    * ends every session of the account. `newPassword` follows the rules of
    * `RegisterInput.password`; a refused one leaves the token unused.
    */
-  resetPassword: Scalars['Boolean']['output'];
+  resetPassword: Maybe<Scalars['Boolean']['output']>;
   /** Confirms an email address with the token from the verification email (single use). */
-  verifyEmail: User;
+  verifyEmail: Maybe<User>;
 };
 
 
@@ -288,13 +288,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = AuthContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  login?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
-  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
-  refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
-  register?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
-  requestPasswordReset?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
-  resetPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
-  verifyEmail?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
+  login?: Resolver<Maybe<ResolversTypes['AuthPayload']>, ParentType, ContextType, RequireFields<MutationLoginArgs, 'input'>>;
+  logout?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationLogoutArgs, 'refreshToken'>>;
+  refreshToken?: Resolver<Maybe<ResolversTypes['AuthPayload']>, ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  register?: Resolver<Maybe<ResolversTypes['AuthPayload']>, ParentType, ContextType, RequireFields<MutationRegisterArgs, 'input'>>;
+  requestPasswordReset?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
+  verifyEmail?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type QueryResolvers<ContextType = AuthContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

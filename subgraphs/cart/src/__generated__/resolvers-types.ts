@@ -54,22 +54,22 @@ export type CreateProductInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds units of a product to the signed-in user's cart (1 to 99 per line, at most 50 lines). */
-  addToCart: Cart;
+  addToCart: Maybe<Cart>;
   /**
    * Buys what is in the cart: takes the stock, records the order at today's prices, empties the
    * cart. Repeating it with the same key returns the same order and takes nothing twice. When a
    * product has too little stock it fails with CONFLICT (reason INSUFFICIENT_STOCK), takes
    * nothing and leaves the cart as it was.
    */
-  checkout: Order;
-  clearCart: Cart;
+  checkout: Maybe<Order>;
+  clearCart: Maybe<Cart>;
   /** Adds a product to the catalogue. Admins only. */
-  createProduct: Product;
-  removeFromCart: Cart;
+  createProduct: Maybe<Product>;
+  removeFromCart: Maybe<Cart>;
   /** Adds units to a product's stock. Admins only. */
-  restockProduct: Product;
+  restockProduct: Maybe<Product>;
   /** Sets a line's quantity; 0 removes the line. */
-  setCartItemQuantity: Cart;
+  setCartItemQuantity: Maybe<Cart>;
 };
 
 
@@ -151,7 +151,7 @@ export type Query = {
    * Products in catalogue order. For the next page, pass the last product's id as `after`.
    * `first` is 1 to 100.
    */
-  products: Array<Product>;
+  products: Maybe<Array<Product>>;
 };
 
 
@@ -167,11 +167,17 @@ export type QueryProductsArgs = {
 
 export type User = {
   __typename?: 'User';
-  /** The user's cart. FORBIDDEN for anyone but the user. */
-  cart: Cart;
+  /**
+   * The user's cart. FORBIDDEN for anyone but the user. Null, with an error, when refused or when
+   * this subgraph fails: the rest of the answer (a login's tokens, say) stays.
+   */
+  cart: Maybe<Cart>;
   id: Scalars['ID']['output'];
-  /** The user's orders, newest first. FORBIDDEN for anyone but the user. `first` is 1 to 100. */
-  orders: Array<Order>;
+  /**
+   * The user's orders, newest first. FORBIDDEN for anyone but the user. `first` is 1 to 100.
+   * Null, with an error, when refused or when this subgraph fails.
+   */
+  orders: Maybe<Array<Order>>;
 };
 
 
@@ -354,13 +360,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  addToCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
-  checkout?: Resolver<ResolversTypes['Order'], ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'idempotencyKey'>>;
-  clearCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
-  createProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
-  removeFromCart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
-  restockProduct?: Resolver<ResolversTypes['Product'], ParentType, ContextType, RequireFields<MutationRestockProductArgs, 'productId' | 'quantity'>>;
-  setCartItemQuantity?: Resolver<ResolversTypes['Cart'], ParentType, ContextType, RequireFields<MutationSetCartItemQuantityArgs, 'productId' | 'quantity'>>;
+  addToCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<MutationAddToCartArgs, 'productId' | 'quantity'>>;
+  checkout?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<MutationCheckoutArgs, 'idempotencyKey'>>;
+  clearCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
+  createProduct?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
+  removeFromCart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<MutationRemoveFromCartArgs, 'productId'>>;
+  restockProduct?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<MutationRestockProductArgs, 'productId' | 'quantity'>>;
+  setCartItemQuantity?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType, RequireFields<MutationSetCartItemQuantityArgs, 'productId' | 'quantity'>>;
 }>;
 
 export type OrderResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Order'] = ResolversParentTypes['Order'], FederationReferenceType extends FederationReferenceTypes['Order'] = FederationReferenceTypes['Order']> = ResolversObject<{
@@ -393,14 +399,14 @@ export type ProductResolvers<ContextType = CartContext, ParentType extends Resol
 
 export type QueryResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
-  products?: Resolver<Array<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
+  products?: Resolver<Maybe<Array<ResolversTypes['Product']>>, ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
 }>;
 
 export type UserResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  cart?: Resolver<ResolversTypes['Cart'], ParentType, ContextType>;
+  cart?: Resolver<Maybe<ResolversTypes['Cart']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  orders?: Resolver<Array<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
+  orders?: Resolver<Maybe<Array<ResolversTypes['Order']>>, ParentType, ContextType, RequireFields<UserOrdersArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = CartContext> = ResolversObject<{

@@ -32,11 +32,11 @@ export type CreatePostInput = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Publishes a post as the signed-in user. */
-  createPost: Post;
+  createPost: Maybe<Post>;
   /** Deletes a post; only its author may. Returns the deleted post's id. */
-  deletePost: Scalars['ID']['output'];
+  deletePost: Maybe<Scalars['ID']['output']>;
   /** Changes a post; only its author may (FORBIDDEN otherwise, NOT_FOUND if it does not exist). */
-  updatePost: Post;
+  updatePost: Maybe<Post>;
 };
 
 
@@ -58,7 +58,8 @@ export type MutationUpdatePostArgs = {
 /** A post written by a user. Owned by the posts subgraph. */
 export type Post = {
   __typename?: 'Post';
-  author: User;
+  /** Null, with an error, when the auth subgraph cannot say who wrote it: the post itself stays. */
+  author: Maybe<User>;
   body: Scalars['String']['output'];
   createdAt: Scalars['DateTime']['output'];
   /** This post's place in any list of posts: pass it as `after` to get the posts that follow it. */
@@ -73,15 +74,15 @@ export type Post = {
 export type Query = {
   __typename?: 'Query';
   /** Every post, newest first (by creation time, then id). `first` is 1 to 100. */
-  feed: Array<Post>;
+  feed: Maybe<Array<Post>>;
   post: Maybe<Post>;
   /** Posts with a tag, newest first. `first` is 1 to 100. */
-  postsByTag: Array<Post>;
+  postsByTag: Maybe<Array<Post>>;
   /**
    * The most used tags, most posts first. Counts follow writes within moments (a background job
    * keeps them). `limit` is 1 to 100.
    */
-  trendingTags: Array<TagCount>;
+  trendingTags: Maybe<Array<TagCount>>;
 };
 
 
@@ -124,8 +125,11 @@ export type UpdatePostInput = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
-  /** The user's posts, newest first. `first` is 1 to 100. */
-  posts: Array<Post>;
+  /**
+   * The user's posts, newest first. `first` is 1 to 100. Null, with an error, when this subgraph
+   * fails: the rest of the user stays.
+   */
+  posts: Maybe<Array<Post>>;
 };
 
 
@@ -287,14 +291,14 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  createPost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
-  deletePost?: Resolver<ResolversTypes['ID'], ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
-  updatePost?: Resolver<ResolversTypes['Post'], ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'id' | 'input'>>;
+  createPost?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<MutationCreatePostArgs, 'input'>>;
+  deletePost?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDeletePostArgs, 'id'>>;
+  updatePost?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<MutationUpdatePostArgs, 'id' | 'input'>>;
 }>;
 
 export type PostResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Post'] = ResolversParentTypes['Post'], FederationReferenceType extends FederationReferenceTypes['Post'] = FederationReferenceTypes['Post']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Post']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  author?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  author?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -305,10 +309,10 @@ export type PostResolvers<ContextType = PostsContext, ParentType extends Resolve
 }>;
 
 export type QueryResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  feed?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryFeedArgs, 'first'>>;
+  feed?: Resolver<Maybe<Array<ResolversTypes['Post']>>, ParentType, ContextType, RequireFields<QueryFeedArgs, 'first'>>;
   post?: Resolver<Maybe<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostArgs, 'id'>>;
-  postsByTag?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<QueryPostsByTagArgs, 'first' | 'tag'>>;
-  trendingTags?: Resolver<Array<ResolversTypes['TagCount']>, ParentType, ContextType, RequireFields<QueryTrendingTagsArgs, 'limit'>>;
+  postsByTag?: Resolver<Maybe<Array<ResolversTypes['Post']>>, ParentType, ContextType, RequireFields<QueryPostsByTagArgs, 'first' | 'tag'>>;
+  trendingTags?: Resolver<Maybe<Array<ResolversTypes['TagCount']>>, ParentType, ContextType, RequireFields<QueryTrendingTagsArgs, 'limit'>>;
 }>;
 
 export type TagCountResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['TagCount'] = ResolversParentTypes['TagCount']> = ResolversObject<{
@@ -319,7 +323,7 @@ export type TagCountResolvers<ContextType = PostsContext, ParentType extends Res
 export type UserResolvers<ContextType = PostsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  posts?: Resolver<Array<ResolversTypes['Post']>, ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
+  posts?: Resolver<Maybe<Array<ResolversTypes['Post']>>, ParentType, ContextType, RequireFields<UserPostsArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = PostsContext> = ResolversObject<{
