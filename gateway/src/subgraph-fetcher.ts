@@ -1,6 +1,7 @@
 import type { Logger } from '@supergraph/logger';
 import CircuitBreaker from 'opossum';
 import { Agent, request } from 'undici';
+import { isFaultAnswer } from './subgraph-fault';
 
 /** Settings for subgraph calls; names match the config variables. */
 export interface SubgraphFetchSettings {
@@ -28,6 +29,8 @@ export interface SubgraphAnswer {
 export interface SubgraphClient {
   /** POSTs a body to the subgraph: pooled keep-alive connection, timeout, breaker. */
   send(url: string, headers: Record<string, string>, body: string): Promise<SubgraphAnswer>;
+  /** How long one call may take (SUBGRAPH_TIMEOUT_MS for this subgraph). */
+  readonly timeoutMs: number;
   state(): 'closed' | 'open' | 'half-open';
   close(): Promise<void>;
 }
@@ -38,11 +41,19 @@ class SubgraphHttpError extends Error {
   }
 }
 
+/** An answer that is all the subgraph's own errors: a failure for the breaker, still returned to the caller. */
+class SubgraphFaultAnswer extends Error {
+  constructor(readonly answer: SubgraphAnswer) {
+    super('subgraph answered with errors only');
+  }
+}
+
 const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(', ') : value);
 
 /**
  * Calls to one subgraph: pooled keep-alive connections (undici's request API, which skips the
- * WHATWG fetch layers), a timeout per call, and a circuit breaker (opossum). While the breaker is
+ * WHATWG fetch layers), a timeout per call, and a circuit breaker (opossum). A 5xx, a timeout and
+ * an answer of nothing but the subgraph's own errors count as failures. While the breaker is
  * open, calls fail at once instead of piling up on a dead or slow subgraph: the gateway answers
  * with the other subgraphs' data and an error for that part, and the breaker lets a trial call
  * through after BREAKER_RESET_MS.
@@ -62,12 +73,15 @@ export function createSubgraphClient(name: string, settings: SubgraphFetchSettin
       await response.body.dump();
       throw new SubgraphHttpError(response.statusCode);
     }
-    return {
+    const answer = {
       status: response.statusCode,
       cacheControl: headerValue(response.headers['cache-control']),
       contentType: headerValue(response.headers['content-type']),
       body: await response.body.text(),
     };
+    // HTTP 200 with nothing but its own errors (its database is down): a failed call too.
+    if (isFaultAnswer(answer.body)) throw new SubgraphFaultAnswer(answer);
+    return answer;
   };
   const breaker = new CircuitBreaker(call, {
     // The request has its own timeout; the breaker's is a backstop slightly above it.
@@ -82,7 +96,13 @@ export function createSubgraphClient(name: string, settings: SubgraphFetchSettin
   breaker.on('halfOpen', () => logger.info({ subgraph: name }, 'subgraph circuit half-open: trying one call'));
   breaker.on('close', () => logger.info({ subgraph: name }, 'subgraph circuit closed: recovered'));
   return {
-    send: (url, headers, body) => breaker.fire(url, headers, body),
+    send: (url, headers, body) =>
+      breaker.fire(url, headers, body).catch((error: unknown) => {
+        // Counted as a failure; the caller still gets the subgraph's own errors and their codes.
+        if (error instanceof SubgraphFaultAnswer) return error.answer;
+        throw error;
+      }),
+    timeoutMs: settings.SUBGRAPH_TIMEOUT_MS,
     state: () => (breaker.opened ? 'open' : breaker.halfOpen ? 'half-open' : 'closed'),
     async close() {
       breaker.shutdown();

@@ -29,7 +29,7 @@ const QUERY = `{ me { name posts { title } } }`;
 const readyz = async () =>
   (await (await fetch(stack.gatewayUrl.replace('/graphql', '/readyz'))).json()) as {
     ready: boolean;
-    subgraphs: Record<string, { breaker: string; alive: boolean }>;
+    subgraphs: Record<string, { breaker: string; ready: boolean }>;
   };
 
 it('answers with partial data and a coded error while a subgraph is down, opens its breaker, and recovers', async () => {
@@ -52,8 +52,8 @@ it('answers with partial data and a coded error while a subgraph is down, opens 
   for (let i = 0; i < 5; i += 1) await stack.query(`{ feed { title } }`);
   const report = await readyz();
   expect(report.ready).toBe(true);
-  expect(report.subgraphs.posts).toEqual({ breaker: 'open', alive: false });
-  expect(report.subgraphs.auth).toEqual({ breaker: 'closed', alive: true });
+  expect(report.subgraphs.posts).toEqual({ breaker: 'open', ready: false });
+  expect(report.subgraphs.auth).toEqual({ breaker: 'closed', ready: true });
   expect(errorCodes(await stack.query(`{ feed { title } }`))).toEqual(['SUBGRAPH_UNAVAILABLE']);
 
   await stack.restartSubgraph('posts');
@@ -63,7 +63,7 @@ it('answers with partial data and a coded error while a subgraph is down, opens 
     recovered = (await stack.query(`{ feed { title } }`)).errors === undefined;
   }
   expect(recovered).toBe(true);
-  expect((await readyz()).subgraphs.posts).toEqual({ breaker: 'closed', alive: true });
+  expect((await readyz()).subgraphs.posts).toEqual({ breaker: 'closed', ready: true });
 }, 60_000);
 
 it('gives up on a subgraph that accepts connections but never answers, within its timeout', async () => {

@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort, startRedis, type RunningService } from '../../scripts/services';
+import type { StopSignal } from './own-ferretdb';
 
 /** A Redis server of one test's own, which the test may stop and start again on the same port. */
 export interface OwnRedis {
   url: string;
   port: number;
-  stop(): Promise<void>;
+  /** SIGTERM (SIGKILL after 5 s), or SIGKILL at once; resolves once the process is gone. */
+  stop(signal?: StopSignal): Promise<void>;
   start(): Promise<void>;
   /** Stops it for good and removes its data folder. */
   dispose(): Promise<void>;
@@ -20,9 +22,11 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    async stop() {
-      await running?.stop();
+    async stop(signal = 'SIGTERM') {
+      const service = running;
       running = undefined;
+      if (signal === 'SIGKILL' && service?.pid !== undefined) process.kill(service.pid, 'SIGKILL');
+      await service?.stop(); // after a SIGKILL, only waits for the exit
     },
     async start() {
       running ??= await startRedis({ port, dataDir });

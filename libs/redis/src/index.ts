@@ -1,6 +1,8 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from '@supergraph/logger';
 
+export { isRedisUnavailableError } from './is-redis-unavailable-error';
+
 export type RedisClient = Redis | Cluster;
 
 /** Settings for {@link createRedisClient}; the names match the config variables. */
@@ -107,8 +109,12 @@ export function createRedisClient(
   return client;
 }
 
-/** Readiness check. */
+/**
+ * Readiness check: PING. A client that is not connected within half a second fails then (its
+ * PING would wait in the offline queue for a reconnect); it goes on reconnecting by itself.
+ */
 export async function pingRedis(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready' && !(await waitForReady(client, 500))) throw new Error(`redis ${client.status}`);
   const answer = await client.ping();
   if (answer !== 'PONG') throw new Error(`redis answered ${answer}`);
 }

@@ -7,6 +7,7 @@ import type { GraphQLSchemaModule } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { formatError } from '@supergraph/server';
 import { enforceAuthDirectives } from './enforce-auth-directives';
+import { isDependencyUnavailable } from './is-dependency-unavailable';
 import type { Logger } from '@supergraph/logger';
 
 /** Options for {@link buildSubgraphApollo}. */
@@ -28,7 +29,8 @@ export function buildSubgraphApollo<TContext extends BaseContext>(options: Subgr
     includeStacktraceInErrorResponses: false,
     // Signals are handled once, by handleSignals (graceful drain, then cleanup, then exit).
     stopOnTerminationSignals: false,
-    formatError: formatError(options.logger),
+    // A MongoDB or Redis outage is SERVICE_UNAVAILABLE (with a retry hint), not our bug.
+    formatError: formatError(options.logger, { isUnavailable: isDependencyUnavailable }),
     plugins: [
       // No usage reporting to Apollo Studio, so the gateway needs no per-field traces.
       ApolloServerPluginInlineTraceDisabled(),
