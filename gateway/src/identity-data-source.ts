@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { IDENTITY_HEADER, signIdentity } from '@supergraph/identity';
 import { REQUEST_ID_HEADER, type Logger } from '@supergraph/logger';
+import { DEADLINE_HEADER } from '@supergraph/server';
 import type { GatewayContext } from './context';
 import type { SubgraphClient } from './subgraph-fetcher';
 import { hintFromHeader, type CachedAnswer, type SubgraphResponseCache } from './subgraph-response-cache';
@@ -40,7 +41,13 @@ export class IdentityDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error('Missing query');
     // A client's operation (not a health check): the enum telling them apart is not exported.
     const incoming = 'incomingRequestContext' in options ? options : undefined;
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      // The subgraph stops work nobody waits for past this budget (the fetch's own timeout),
+      // relative so that hosts' clocks need not agree.
+      [DEADLINE_HEADER]: String(this.subgraph.client.timeoutMs),
+    };
     if (incoming) {
       headers[IDENTITY_HEADER] = incoming.context.identityToken;
       headers[REQUEST_ID_HEADER] = incoming.context.requestId;

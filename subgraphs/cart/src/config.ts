@@ -1,6 +1,8 @@
-import { checkConnections, loadConfig, mailVars, subgraphShape } from '@supergraph/config';
+import { checkConnections, int, loadConfig, mailVars, subgraphShape } from '@supergraph/config';
+// Its default port is the one of its entry in the subgraph registry.
+import registryEntry from '../subgraph.json';
 
-export const cartConfigShape = subgraphShape(4003);
+export const cartConfigShape = subgraphShape(registryEntry.port);
 
 export type CartConfig = ReturnType<typeof loadCartConfig>;
 
@@ -9,11 +11,19 @@ export function loadCartConfig(env: Record<string, string | undefined> = process
   return loadConfig(cartConfigShape, env, checkConnections);
 }
 
-export const cartWorkerConfigShape = { ...subgraphShape(0), ...mailVars };
+/** The reclaim of abandoned checkouts (src/orders/reclaim.ts), run by every cart worker. */
+export const reclaimVars = {
+  /** How long after its deadline a pending order is finished (completed, or its stock given back). */
+  ORDER_RECLAIM_AFTER_MS: int(0, 86_400_000).default(60_000),
+  /** The pause between two looks for such orders, in each worker. */
+  ORDER_RECLAIM_EVERY_MS: int(100, 3_600_000).default(30_000),
+};
+
+export const cartWorkerConfigShape = { ...subgraphShape(0), ...mailVars, ...reclaimVars };
 
 export type CartWorkerConfig = ReturnType<typeof loadCartWorkerConfig>;
 
-/** The cart worker's config: the subgraph's, plus where mail goes. */
+/** The cart worker's config: the subgraph's, plus where mail goes and the reclaim's timing. */
 export function loadCartWorkerConfig(env: Record<string, string | undefined> = process.env) {
   return loadConfig(cartWorkerConfigShape, env, checkConnections);
 }

@@ -1,6 +1,7 @@
 import type { BaseRequestContext } from '@supergraph/subgraph';
 import type DataLoader from 'dataloader';
 import type { CartService } from './carts/service';
+import type { Checkout } from './orders/checkout';
 import type { Order } from './orders/model';
 import type { OrderStore } from './orders/store';
 import type { ProductAdmin } from './products/admin';
@@ -13,7 +14,7 @@ export interface CartContext extends BaseRequestContext {
   stores: { products: ProductStore; orders: OrderStore };
   services: {
     carts: CartService;
-    checkout: (identity: BaseRequestContext['identity'], idempotencyKey: string) => Promise<Order>;
+    checkout: Checkout;
     productAdmin: ProductAdmin;
   };
 }

@@ -32,7 +32,7 @@ export const cartResolvers: Resolvers = {
       services.carts.setQuantity(identity, productId, quantity, loaders.productById),
     removeFromCart: (_, { productId }, { services, identity }) => services.carts.remove(identity, productId),
     clearCart: (_, __, { services, identity }) => services.carts.clear(identity),
-    checkout: (_, { idempotencyKey }, { services, identity }) => services.checkout(identity, idempotencyKey),
+    checkout: (_, { idempotencyKey }, { services, identity, deadline }) => services.checkout(identity, idempotencyKey, deadline),
   },
   Product: {
     __resolveReference: ({ id }, { loaders }, info) => {

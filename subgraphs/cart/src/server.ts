@@ -14,6 +14,8 @@ import type { CartConfig } from './config';
 import type { CartContext } from './context';
 import { createCheckout } from './orders/checkout';
 import { orderModel } from './orders/model';
+import { orderOutcomeModel } from './orders/outcome-model';
+import { createOrderSettlement } from './orders/settlement';
 import { createOrderStore } from './orders/store';
 import { createProductAdmin } from './products/admin';
 import { productModel, toProduct } from './products/model';
@@ -37,7 +39,8 @@ export function cartSubgraph(config: CartConfig): SubgraphDefinition<CartContext
       const ledger = createStockLedger(stockMovementModel(connection), products);
       const cartService = createCartService(carts, cache);
       const relay = createCartRelay({ connection, orders, queue, logger }, config);
-      const checkout = createCheckout({ orders, carts, products, ledger, cartService, cache, relay });
+      const settlement = createOrderSettlement({ orders, outcomes: orderOutcomeModel(connection), ledger, relay, cache });
+      const checkout = createCheckout({ orders, carts, products, ledger, cartService, settlement });
       const stores = { products: createProductStore(products, cache), orders: createOrderStore(orders, cache) };
       return {
         resolvers,

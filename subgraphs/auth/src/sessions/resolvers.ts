@@ -12,7 +12,8 @@ function signedIn(context: AuthContext) {
 
 export const sessionResolvers: Resolvers = {
   Mutation: {
-    register: (_, { input }, context) => context.services.sessions.register(input).then(signedIn(context)),
+    register: (_, { input }, context) =>
+      context.services.sessions.register(input, context.identity.clientIp).then(signedIn(context)),
     login: (_, { input }, context) => context.services.sessions.login(input, context.identity.clientIp).then(signedIn(context)),
     refreshToken: (_, { refreshToken }, context) => context.services.sessions.refresh(refreshToken).then(signedIn(context)),
     logout: (_, { refreshToken }, { services }) => services.sessions.logout(refreshToken),

@@ -24,7 +24,11 @@ export interface Session {
 }
 
 export interface SessionService {
-  register(input: unknown): Promise<Session>;
+  /**
+   * Creates the account and signs it in. The same email and password again (a retry whose
+   * answer was lost) sign in to that account; anyone else gets CONFLICT.
+   */
+  register(input: unknown, clientIp: string): Promise<Session>;
   login(input: unknown, clientIp: string): Promise<Session>;
   refresh(refreshToken: string): Promise<Session>;
   logout(refreshToken: string): Promise<boolean>;
@@ -64,35 +68,54 @@ export function createSessionService(deps: {
     };
   };
 
+  /**
+   * The email is taken. A registration retried after its answer was lost (the session could not
+   * be issued while Redis was down, or the gateway gave up waiting) comes with the same
+   * password, and gets a session for the account, as a login would. Any other password gets
+   * the CONFLICT it always got, so only someone who has the password learns more. It is a
+   * password check, so it goes through the login throttle: register is no way around it.
+   */
+  const registerAgain = async (email: string, password: string, clientIp: string): Promise<Session> => {
+    const conflict = errors.conflict('An account with this email already exists.', { argument: 'input', field: 'input.email' });
+    const attempt = await throttle.attempt(email, clientIp);
+    if (!attempt.allowed) {
+      deps.logger.info({ limit: attempt.limit, retryAfterSeconds: attempt.retryAfterSeconds }, 'register refused by throttle');
+      throw errors.rateLimited(
+        `Too many failed attempts. Try again in ${attempt.retryAfterSeconds} seconds.`,
+        attempt.retryAfterSeconds,
+      );
+    }
+    const user = (await users.findOne({ email }).lean()) as (UserRecord & { _id: Types.ObjectId }) | null;
+    // An account gone since the insert collided costs a hash check too.
+    const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+    if (!user || !ok) throw conflict;
+    await throttle.succeeded(email, clientIp);
+    return issue(toUser(user));
+  };
+
   return {
-    async register(input) {
+    async register(input, clientIp) {
       const { email, password, name } = parseInput(registerInput, input, 'input');
       const weak = passwordPolicy.problem(password, [email, name]);
       if (weak) throw errors.invalidArgument('input', [{ path: ['password'], message: weak }]);
       const passwordHash = await hashPassword(password);
+      const _id = new Types.ObjectId();
+      // The verification email is recorded by the same insert that creates the account.
+      const event = outboxEvent(AUTH_EVENTS.registered, String(_id));
+      let created: UserRecord & { _id: Types.ObjectId };
       try {
         // The unique index decides races: of two registrations with one email, one insert fails.
-        const _id = new Types.ObjectId();
-        // The verification email is recorded by the same insert that creates the account.
-        const event = outboxEvent(AUTH_EVENTS.registered, String(_id));
-        const created = await users.create({
-          _id,
-          email,
-          name,
-          passwordHash,
-          roles: ['user'],
-          emailVerified: false,
-          outbox: [event],
-        });
-        const session = await issue(toUser(created.toObject()));
-        await relay.publish(event, String(_id));
-        return session;
+        created = (
+          await users.create({ _id, email, name, passwordHash, roles: ['user'], emailVerified: false, outbox: [event] })
+        ).toObject() as UserRecord & { _id: Types.ObjectId };
       } catch (error) {
-        if (isDuplicateKey(error)) {
-          throw errors.conflict('An account with this email already exists.', { argument: 'input', field: 'input.email' });
-        }
+        if (isDuplicateKey(error)) return registerAgain(email, password, clientIp);
         throw error;
       }
+      // Published before the session is issued, which needs Redis: if that fails, the email
+      // still goes out, and the retry signs in (registerAgain).
+      await relay.publish(event, String(_id));
+      return issue(toUser(created));
     },
 
     async login(input, clientIp) {

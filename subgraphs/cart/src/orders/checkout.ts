@@ -1,31 +1,26 @@
-import type { Cache } from '@supergraph/cache';
 import type { Identity } from '@supergraph/identity';
-import { errors } from '@supergraph/subgraph';
-import type { Types } from 'mongoose';
+import { errors, type Deadline } from '@supergraph/subgraph';
 import type { CartModel } from '../carts/model';
 import { signedIn, type CartService } from '../carts/service';
 import type { ProductModel } from '../products/model';
 import type { StockLedger } from '../stock/stock-ledger';
-import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
-import { ORDER_PLACED } from '../jobs';
-import { toOrder, type Order, type OrderModel, type OrderRecord } from './model';
-
-type StoredOrder = OrderRecord & { _id: Types.ObjectId };
+import { toOrder, type Order, type OrderModel } from './model';
+import type { OrderOutcomeRecord } from './outcome-model';
+import { deadlineOf, movementIds, type OrderSettlement, type StoredOrder } from './settlement';
 
 const KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 
-/** Cache families of orders and products lists. */
-export const orderFamilies = { orders: (userId: string) => `orders:${userId}` };
-
 export interface CheckoutDeps {
-  relay: OutboxRelay;
   orders: OrderModel;
   carts: CartModel;
   products: ProductModel;
   ledger: StockLedger;
   cartService: CartService;
-  cache: Cache;
+  settlement: OrderSettlement;
 }
+
+/** Places the signed-in user's cart as an order, once per idempotency key. */
+export type Checkout = (identity: Identity, idempotencyKey: string, deadline: Deadline) => Promise<Order>;
 
 const insufficient = (productName: string, productId: string) =>
   errors.conflict(`Not enough stock of "${productName}" for this order; nothing was bought and the cart is unchanged.`, {
@@ -33,90 +28,106 @@ const insufficient = (productName: string, productId: string) =>
     productId,
   });
 
+const expired = () =>
+  errors.conflict(
+    'This checkout ran out of time before it completed: nothing was bought and the cart is unchanged. ' +
+      'Check out again with a new idempotencyKey.',
+    { reason: 'CHECKOUT_EXPIRED' },
+  );
+
 /**
  * Checkout without multi-document transactions: the order is written first (`pending`, unique
- * per user and key), then each line's stock is taken by an idempotent movement, then the order
- * is marked `placed`. A retry with the same key finds the order and finishes or repeats its
- * outcome; a line that cannot be taken gives back every unit already taken.
+ * per user and key), then each line's stock is taken by an idempotent movement, then the outcome
+ * is decided once (./settlement). No order is written and no stock taken past the request's
+ * deadline or the order's: a checkout that runs out of time completes if all its stock is
+ * already taken, and otherwise expires and gives back what it took. A retry with the same key
+ * finds the order and finishes or repeats its outcome; the reclaim task (./reclaim) finishes
+ * orders whose checkout stopped midway.
  */
-export function createCheckout(deps: CheckoutDeps) {
-  const { orders, carts, products, ledger, cartService, cache, relay } = deps;
+export function createCheckout(deps: CheckoutDeps): Checkout {
+  const { orders, carts, products, ledger, cartService, settlement } = deps;
 
-  const setStatus = async (order: StoredOrder, status: 'placed' | 'failed', failure: OrderRecord['failure']) => {
-    // Placing the order records its confirmation in the same single-document write.
-    const placed = status === 'placed' ? { $push: { outbox: outboxEvent(ORDER_PLACED, String(order._id)) } } : {};
-    await orders.updateOne({ _id: order._id, status: 'pending' }, { $set: { status, failure }, ...placed });
-    return (await orders.findById(order._id).lean()) as StoredOrder;
-  };
-
-  const releaseAll = async (order: StoredOrder) => {
+  /** Takes each line's stock while the request and the order have time, then decides. */
+  const take = async (order: StoredOrder, deadline: Deadline) => {
+    const orderId = String(order._id);
+    const window = { expired: () => deadline.expired() || Date.now() >= deadlineOf(order) };
     for (const line of order.lines) {
-      const orderId = String(order._id);
-      // Only what this order really took goes back, and each line at most once.
-      if (!(await ledger.has(`${orderId}:${line.productId}:take`))) continue;
-      await ledger.move({
-        movementId: `${orderId}:${line.productId}:release`,
-        productId: line.productId,
-        delta: line.quantity,
-        reason: 'release',
-        orderId,
-      });
+      const result = await ledger.move(
+        {
+          movementId: movementIds(orderId, line.productId).take,
+          productId: line.productId,
+          delta: -line.quantity,
+          reason: 'take',
+          orderId,
+        },
+        { deadline: window },
+      );
+      if (result === 'deadline') {
+        // Out of time: complete only if nothing more is needed (a concurrent attempt took it).
+        const complete = await settlement.allTaken(order);
+        return settlement.decide(orderId, { outcome: complete ? 'placed' : 'expired', failure: null });
+      }
+      if (result === 'insufficient' || result === 'unknown-product') {
+        return settlement.decide(orderId, {
+          outcome: 'failed',
+          failure: { reason: 'INSUFFICIENT_STOCK', productId: line.productId },
+        });
+      }
     }
+    return settlement.decide(orderId, { outcome: 'placed', failure: null });
   };
 
-  const invalidate = (order: StoredOrder) =>
-    cache.invalidate([
-      ...order.lines.map((line) => cache.entityKey('product', line.productId)),
-      cache.entityKey('cart', order.userId),
-      cache.listKey(orderFamilies.orders(order.userId)),
-    ]);
+  /** Carries out a decided outcome and answers it; `won`: this attempt decided it. */
+  const follow = async (order: StoredOrder, outcome: OrderOutcomeRecord, won: boolean, deadline: Deadline) => {
+    if (outcome.outcome === 'placed') {
+      const placed = await settlement.place(order);
+      // The attempt that decided takes the order's lines out of the cart: once.
+      if (won) await cartService.subtract(order.userId, order.lines);
+      await settlement.invalidate(order);
+      await settlement.publish(placed);
+      return toOrder(placed);
+    }
+    // Failed or expired: give back at once what was taken. The order keeps `pending` until the
+    // reclaim task gives back again whatever a concurrent attempt took meanwhile, and closes it.
+    await settlement.release(order);
+    await settlement.invalidate(order);
+    if (outcome.outcome === 'failed') {
+      const line = order.lines.find((item) => item.productId === outcome.failure?.productId) ?? order.lines[0];
+      throw insufficient(line?.productName ?? 'a product', outcome.failure?.productId ?? '');
+    }
+    if (deadline.expired()) {
+      throw errors.deadlineExceeded(
+        'The request ran out of time: nothing was bought and the cart is unchanged. Check out again with a new idempotencyKey.',
+        { reason: 'CHECKOUT_EXPIRED' },
+      );
+    }
+    throw expired();
+  };
 
-  const settle = async (order: StoredOrder): Promise<Order> => {
+  const settle = async (order: StoredOrder, deadline: Deadline): Promise<Order> => {
     if (order.status === 'placed') {
       // A retry also re-publishes: if the first attempt could not enqueue, this one may
       // (the job id is the event id, so it still runs once).
-      for (const event of order.outbox) await relay.publish(event, String(order._id));
+      await settlement.publish(order);
       return toOrder(order);
     }
     if (order.status === 'failed') {
       const line = order.lines.find((item) => item.productId === order.failure?.productId) ?? order.lines[0];
       throw insufficient(line?.productName ?? 'a product', order.failure?.productId ?? '');
     }
-    const orderId = String(order._id);
-    for (const line of order.lines) {
-      const result = await ledger.move({
-        movementId: `${orderId}:${line.productId}:take`,
-        productId: line.productId,
-        delta: -line.quantity,
-        reason: 'take',
-        orderId,
-      });
-      if (result === 'insufficient' || result === 'unknown-product') {
-        const final = await setStatus(order, 'failed', { reason: 'INSUFFICIENT_STOCK', productId: line.productId });
-        if (final.status === 'failed') await releaseAll(final);
-        await invalidate(order);
-        return settle(final);
-      }
-    }
-    const final = await setStatus(order, 'placed', null);
-    if (final.status !== 'placed') {
-      // A concurrent retry of this checkout failed it first: give back what this one took.
-      await releaseAll(final);
-      return settle(final);
-    }
-    await cartService.subtract(order.userId, order.lines);
-    await invalidate(order);
-    for (const event of final.outbox) await relay.publish(event, orderId);
-    return toOrder(final);
+    if (order.status === 'expired') throw expired();
+    const decided = await settlement.outcomeOf(String(order._id));
+    const { outcome, won } = decided ? { outcome: decided, won: false } : await take(order, deadline);
+    return follow(order, outcome, won, deadline);
   };
 
-  return async function checkout(identity: Identity, idempotencyKey: string): Promise<Order> {
+  return async function checkout(identity, idempotencyKey, deadline) {
     const userId = signedIn(identity);
     if (!KEY.test(idempotencyKey)) {
       throw errors.badInput('idempotencyKey must be 8 to 128 letters, digits or . _ : -', { field: 'idempotencyKey' });
     }
-    const existing = (await orders.findOne({ userId, idempotencyKey }).lean()) as StoredOrder | null;
-    if (existing) return settle(existing);
+    const existing = await orders.findOne({ userId, idempotencyKey }).lean<StoredOrder>();
+    if (existing) return settle(existing, deadline);
 
     const cart = await carts.findById(userId).lean();
     const items = cart?.items ?? [];
@@ -136,6 +147,8 @@ export function createCheckout(deps: CheckoutDeps) {
     });
     const currency = byId.get(items[0]!.productId)!.currency;
     const totalCents = lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+    // Nobody waits for an order written now: write nothing (the same key works again).
+    deadline.check('nothing was bought and the cart is unchanged; the same idempotencyKey can be used again.');
     let order: StoredOrder;
     try {
       order = (
@@ -144,6 +157,7 @@ export function createCheckout(deps: CheckoutDeps) {
           email: identity.email ?? '',
           idempotencyKey,
           status: 'pending',
+          deadlineAt: deadline.at,
           failure: null,
           lines,
           totalCents,
@@ -154,8 +168,8 @@ export function createCheckout(deps: CheckoutDeps) {
     } catch (error) {
       if ((error as { code?: number }).code !== 11000) throw error;
       // The same key raced in: whichever order was written is the one.
-      return settle((await orders.findOne({ userId, idempotencyKey }).lean()) as StoredOrder);
+      return settle((await orders.findOne({ userId, idempotencyKey }).lean<StoredOrder>())!, deadline);
     }
-    return settle(order);
+    return settle(order, deadline);
   };
 }

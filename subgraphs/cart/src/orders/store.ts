@@ -1,7 +1,7 @@
 import type { Cache } from '@supergraph/cache';
 import DataLoader from 'dataloader';
 import { isValidObjectId, type Types } from 'mongoose';
-import { orderFamilies } from './checkout';
+import { orderFamilies } from './settlement';
 import { toOrder, type Order, type OrderModel, type OrderRecord } from './model';
 
 /** A user's placed orders, newest first, cached until their next checkout. */

@@ -1,8 +1,21 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { errors } from '@supergraph/subgraph';
 import type { ProductModel } from '../products/model';
 import type { StockMovementModel, StockMovementRecord } from './model';
 
-export type MoveResult = 'applied' | 'already-applied' | 'insufficient' | 'unknown-product';
+/** `deadline`: the movement was not applied because its deadline passed first. */
+export type MoveResult = 'applied' | 'already-applied' | 'insufficient' | 'unknown-product' | 'deadline';
+
+/** Options of {@link StockLedger.move}. */
+export interface MoveOptions {
+  /**
+   * Apply the movement only while this has not expired: checked before every insert, so no
+   * movement is written once it says so (a take for a checkout nobody waits for). With it,
+   * a contended movement keeps trying until it expires; without it, it gives up after a bounded
+   * number of tries with CONFLICT (`CONTENDED`).
+   */
+  deadline?: { expired(): boolean };
+}
 
 /** Stock kept as a numbered chain of movements per product (see ./model). */
 export interface StockLedger {
@@ -14,16 +27,21 @@ export interface StockLedger {
    * Applies one movement. `movementId` names its cause, so applying the same movement twice is
    * harmless. A movement that would take stock below zero is refused.
    */
-  move(movement: {
-    movementId: string;
-    productId: string;
-    delta: number;
-    reason: StockMovementRecord['reason'];
-    orderId?: string;
-  }): Promise<MoveResult>;
+  move(
+    movement: {
+      movementId: string;
+      productId: string;
+      delta: number;
+      reason: StockMovementRecord['reason'];
+      orderId?: string;
+    },
+    options?: MoveOptions,
+  ): Promise<MoveResult>;
 }
 
 const MAX_ATTEMPTS = 50;
+/** Longest pause after losing a race for a version, so racing writers spread out instead of re-reading in step. */
+const MAX_BACKOFF_MS = 25;
 
 function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
@@ -40,32 +58,37 @@ export function createStockLedger(movements: StockMovementModel, products: Produ
 
   /**
    * Copies the newest stock onto the product for reads. Writers may finish out of order, and
-   * FerretDB may lose one of two concurrent updates, so each writer checks the copy afterwards
-   * and writes again until it is at least as new as the chain it saw.
+   * FerretDB may apply a stale writer's update after a newer one (it does not isolate updates of
+   * one document), so each writer checks the copy against the newest movement after its own
+   * write and writes again until they match: whoever wrote last also checked last.
    */
   const syncProduct = async (productId: string) => {
-    for (let attempt = 0; attempt < 5; attempt += 1) {
+    for (let attempt = 0; attempt < 10; attempt += 1) {
       const latest = await movements.findOne({ productId }, { version: 1, stock: 1 }).sort({ version: -1 }).lean();
       if (!latest) return;
+      const copy = await products.findById(productId, { stockVersion: 1 }).lean();
+      if (!copy || copy.stockVersion >= latest.version) return;
       await products.updateOne(
         { _id: productId, stockVersion: { $lt: latest.version } },
         { $set: { stock: latest.stock, stockVersion: latest.version } },
       );
-      const copy = await products.findById(productId, { stockVersion: 1 }).lean();
-      if (!copy || copy.stockVersion >= latest.version) return;
     }
   };
 
   return {
     current,
     has: async (movementId) => (await movements.exists({ _id: movementId })) !== null,
-    async move({ movementId, productId, delta, reason, orderId }) {
-      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+    async move({ movementId, productId, delta, reason, orderId }, options = {}) {
+      const { deadline } = options;
+      for (let attempt = 0; deadline || attempt < MAX_ATTEMPTS; attempt += 1) {
         if (await movements.exists({ _id: movementId })) return 'already-applied';
+        if (deadline?.expired()) return 'deadline';
         const now = await current(productId);
         if (!now) return 'unknown-product';
         const stock = now.stock + delta;
         if (stock < 0) return 'insufficient';
+        // Checked again right before the write: the reads above take time under contention.
+        if (deadline?.expired()) return 'deadline';
         try {
           await movements.create({
             _id: movementId,
@@ -81,9 +104,11 @@ export function createStockLedger(movements: StockMovementModel, products: Produ
         } catch (error) {
           // Another movement took this version (or this very movement landed meanwhile): retry.
           if (!isDuplicateKey(error)) throw error;
+          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
         }
       }
-      // A pending checkout resumes where it stopped when retried with the same key.
+      // Only movements without a deadline get here (restocks, releases): their callers retry
+      // (a release left undone is finished by the checkout's retry or the reclaim task).
       throw errors.conflict('This product is in high demand right now: try again.', { reason: 'CONTENDED', productId });
     },
   };
