@@ -1,49 +1,42 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { listSubgraphs } from '@supergraph/registry';
 
 /**
- * Typed resolvers for each subgraph, federation-aware (`__resolveReference`, entity references)
- * and mapped to the subgraph's own mongoose documents, so resolvers never see `any`.
+ * Typed resolvers for each subgraph of the registry, federation-aware (`__resolveReference`,
+ * entity references), with each GraphQL type mapped to the plain object its store returns (the
+ * `codegen.mappers` of its subgraph.json), so resolvers never see `any`.
  */
 // CODEGEN_OUT_DIR writes the same files under another folder (the freshness test compares them).
 const outDir = process.env.CODEGEN_OUT_DIR ? `${process.env.CODEGEN_OUT_DIR.replace(/\/$/, '')}/` : '';
 
-const subgraph = (name: string, mappers: Record<string, string>, contextType: string) => ({
-  [`${outDir}subgraphs/${name}/src/__generated__/resolvers-types.ts`]: {
-    schema: `subgraphs/${name}/schema.graphql`,
-    plugins: ['typescript', 'typescript-resolvers'],
-    config: {
-      federation: true,
-      useIndexSignature: true,
-      contextType,
-      mappers,
-      // Mapper types are imported as `<Name>Entity`, apart from the generated GraphQL types.
-      mapperTypeSuffix: 'Entity',
-      scalars: { DateTime: 'Date' },
-      enumsAsTypes: true,
-      useTypeImports: true,
-      avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
-      maybeValue: 'T | null',
-      inputMaybeValue: 'T | null | undefined',
-    },
-  },
-});
+// `CODEGEN_SUBGRAPH=posts` generates one subgraph's types (its Nx target); unset generates all.
+const only = process.env.CODEGEN_SUBGRAPH;
+const subgraphs = listSubgraphs().filter((subgraph) => !only || subgraph.name === only);
+if (only && subgraphs.length === 0) throw new Error(`CODEGEN_SUBGRAPH=${only} names no subgraph (subgraphs/*/subgraph.json)`);
 
-const all = {
-  ...subgraph('auth', { User: '../users/model#User' }, '../context#AuthContext'),
-  ...subgraph('posts', { Post: '../posts/model#Post', User: '../posts/model#UserReference' }, '../context#PostsContext'),
-  ...subgraph(
-    'cart',
+const resolverTypes = Object.fromEntries(
+  subgraphs.map(({ dir, codegen }) => [
+    `${outDir}${dir}/src/__generated__/resolvers-types.ts`,
     {
-      Product: '../products/model#Product',
-      Cart: '../carts/model#Cart',
-      CartItem: '../carts/model#CartItemView',
-      Order: '../orders/model#Order',
-      OrderLine: '../orders/model#OrderLineRecord',
-      User: '../carts/model#UserReference',
+      schema: `${dir}/schema.graphql`,
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        federation: true,
+        useIndexSignature: true,
+        contextType: codegen.contextType,
+        mappers: codegen.mappers,
+        // Mapper types are imported as `<Name>Entity`, apart from the generated GraphQL types.
+        mapperTypeSuffix: 'Entity',
+        scalars: { DateTime: 'Date' },
+        enumsAsTypes: true,
+        useTypeImports: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        maybeValue: 'T | null',
+        inputMaybeValue: 'T | null | undefined',
+      },
     },
-    '../context#CartContext',
-  ),
-};
+  ]),
+);
 
 /**
  * The frontend's operations (schema/operations), typed against the supergraph by the client
@@ -62,13 +55,9 @@ const client = {
   },
 };
 
-// `CODEGEN_SUBGRAPH=posts` generates one subgraph's types (its Nx target); unset generates all.
-const only = process.env.CODEGEN_SUBGRAPH;
 const config: CodegenConfig = {
   overwrite: true,
-  generates: only
-    ? Object.fromEntries(Object.entries(all).filter(([output]) => output.startsWith(`${outDir}subgraphs/${only}/`)))
-    : { ...all, ...client },
+  generates: only ? resolverTypes : { ...resolverTypes, ...client },
 };
 
 export default config;

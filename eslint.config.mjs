@@ -1,7 +1,11 @@
 import { defineConfig } from 'eslint/config';
+import { require as requireTs } from 'tsx/cjs/api';
 import tseslint from 'typescript-eslint';
 
-const SUBGRAPHS = ['auth', 'posts', 'cart'];
+// The subgraph registry (subgraphs/*/subgraph.json), through its one TypeScript reader.
+/** @type {typeof import('./libs/registry/src')} */
+const registry = requireTs('./libs/registry/src/index.ts', import.meta.url);
+const SUBGRAPHS = registry.listSubgraphs().map((subgraph) => subgraph.name);
 
 /** House rules: libs never import apps; apps meet only through the supergraph. */
 const restrict = (files, group, message) => ({

@@ -1,19 +1,19 @@
 import path from 'node:path';
+import { listSubgraphs } from '@supergraph/registry';
 
-/** One subgraph of the supergraph: its schema file and the URL the gateway uses by default. */
+/** One subgraph as composition sees it: its schema file and the URL composed into the supergraph. */
 export interface SubgraphEntry {
   name: string;
   schemaPath: string;
-  /** Local-development URL; the gateway overrides it per subgraph from its config. */
+  /** Local-development URL (from its port in subgraph.json); the gateway may override it per subgraph. */
   url: string;
 }
 
-const root = path.resolve(__dirname, '..');
-
-export const SUBGRAPHS: readonly SubgraphEntry[] = [
-  { name: 'auth', schemaPath: path.join(root, 'subgraphs/auth/schema.graphql'), url: 'http://localhost:4001/graphql' },
-  { name: 'posts', schemaPath: path.join(root, 'subgraphs/posts/schema.graphql'), url: 'http://localhost:4002/graphql' },
-  { name: 'cart', schemaPath: path.join(root, 'subgraphs/cart/schema.graphql'), url: 'http://localhost:4003/graphql' },
-];
+/** Every subgraph of the registry (subgraphs/<name>/subgraph.json), sorted by name. */
+export const SUBGRAPHS: readonly SubgraphEntry[] = listSubgraphs().map(({ name, schemaPath, url }) => ({
+  name,
+  schemaPath,
+  url,
+}));
 
 export const SUPERGRAPH_PATH = path.join(__dirname, 'supergraph.graphql');

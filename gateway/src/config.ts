@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { csv, identityVars, int, jwtVars, loadConfig, port, processVars } from '@supergraph/config';
+import { pickSubgraphUrlVars } from './subgraph-urls';
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
@@ -27,10 +28,17 @@ export const gatewayConfigShape = {
   SUPERGRAPH_PATH: z.string().min(1).default(path.resolve(__dirname, '../../schema/supergraph.graphql')),
   /** How often the supergraph file is checked for a new version (hot reload). */
   SUPERGRAPH_POLL_MS: int(50, 600_000).default(2_000),
-  /** Where each subgraph runs; unset means the URL composed into the supergraph. */
-  AUTH_URL: url.optional(),
-  POSTS_URL: url.optional(),
-  CART_URL: url.optional(),
+  /**
+   * Where subgraphs run, overriding the URLs composed into the supergraph, e.g.
+   * `auth=http://auth:4001/graphql,posts=http://posts:4002/graphql`. `<NAME>_URL` (AUTH_URL...)
+   * does the same for one subgraph and wins over this list (subgraph-urls.ts).
+   */
+  SUBGRAPH_URLS: csv
+    .pipe(z.array(z.string().regex(/^[a-z][a-z0-9-]*=https?:\/\/\S+$/, 'each entry must be name=http(s)://...')))
+    .transform((entries) =>
+      Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)])),
+    )
+    .default({}),
   /** Budget for one subgraph fetch. */
   SUBGRAPH_TIMEOUT_MS: int(100, 120_000).default(10_000),
   /** Per-subgraph budgets overriding SUBGRAPH_TIMEOUT_MS, e.g. `posts=2000,cart=5000`. */
@@ -124,21 +132,23 @@ export const gatewayConfigShape = {
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   QUEUE_PREFIX: z.string().min(1).default('bull'),
-  QUEUE_NAMES: csv.pipe(z.array(z.string().regex(/^[\w.-]+$/)).min(1)).default(['auth-email', 'posts-tags', 'cart-email']),
+  /**
+   * The queues the dashboard shows. Unset: every BullMQ queue found under QUEUE_PREFIX in the queue
+   * Redis, looked for again every QUEUE_DISCOVERY_MS (a subgraph's queue appears once it has run).
+   */
+  QUEUE_NAMES: csv.pipe(z.array(z.string().regex(/^[\w.-]+$/)).min(1)).optional(),
+  QUEUE_DISCOVERY_MS: int(100, 3_600_000).default(10_000),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
 /** The gateway's config from the environment; throws ConfigError naming every problem. */
 export function loadGatewayConfig(env: Record<string, string | undefined> = process.env) {
-  return loadConfig(gatewayConfigShape, env, (config) =>
+  const config = loadConfig(gatewayConfigShape, env, (config) =>
     config.JWT_SECRET || config.JWT_JWKS_URL
       ? []
       : ["JWT_SECRET: is required (or set JWT_JWKS_URL to verify tokens with an identity provider's keys)"],
   );
-}
-
-/** Per-subgraph URL overrides from the config. */
-export function subgraphUrls(config: GatewayConfig): Record<string, string | undefined> {
-  return { auth: config.AUTH_URL, posts: config.POSTS_URL, cart: config.CART_URL };
+  // Subgraph names are known only from the supergraph: keep every other *_URL for subgraphUrlOverride.
+  return { ...config, subgraphUrlVars: pickSubgraphUrlVars(env, new Set(Object.keys(gatewayConfigShape))) };
 }

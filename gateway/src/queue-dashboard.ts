@@ -9,7 +9,9 @@ export function startQueueDashboard(config: GatewayConfig, logger: Logger): Queu
     return undefined;
   }
   return createQueueDashboard({
+    // Unset: the queues found in Redis, so a new subgraph's queues show up without a config change.
     queueNames: config.QUEUE_NAMES,
+    discoverEveryMs: config.QUEUE_DISCOVERY_MS,
     redisUrl: config.QUEUE_REDIS_URL,
     prefix: config.QUEUE_PREFIX,
     username: config.ADMIN_USERNAME,

@@ -9,7 +9,7 @@ import { createAccessTokenVerifier } from '@supergraph/identity';
 import { closeRedis, createRedisClient, waitForReady } from '@supergraph/redis';
 import type { Logger } from '@supergraph/logger';
 import { createHttpService, formatError, type HttpService } from '@supergraph/server';
-import { subgraphUrls, type GatewayConfig } from './config';
+import type { GatewayConfig } from './config';
 import { createGatewayContext, type GatewayContext } from './context';
 import { IdentityDataSource } from './identity-data-source';
 import { operationLimits } from './operation-limits';
@@ -25,13 +25,13 @@ import {
 } from './trusted-documents';
 import { createSubgraphClient, type SubgraphClient } from './subgraph-fetcher';
 import { subgraphStates } from './subgraph-states';
+import { subgraphUrlOverride } from './subgraph-urls';
 
 const redisSettingsOf = (config: GatewayConfig) => ({ REDIS_URL: config.REDIS_URL, REDIS_KEY_PREFIX: config.REDIS_KEY_PREFIX });
 
 /** Builds the gateway (supergraph, subgraph routing, identity) without listening. */
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<HttpService> {
   const production = config.NODE_ENV === 'production';
-  const overrides = subgraphUrls(config);
   const clients = new Map<string, { url: string; client: SubgraphClient }>();
   const redis = config.REDIS_URL
     ? createRedisClient('gateway', redisSettingsOf(config), logger, {
@@ -54,7 +54,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphFromFile(config.SUPERGRAPH_PATH, config.SUPERGRAPH_POLL_MS, logger),
     buildService: ({ name, url }) => {
-      const target = overrides[name] ?? url ?? '';
+      const target = subgraphUrlOverride(config, name) ?? url ?? '';
       // A reloaded supergraph builds its services again: keep a subgraph's pool and breaker.
       const known = clients.get(name);
       const settings = { ...config, SUBGRAPH_TIMEOUT_MS: config.SUBGRAPH_TIMEOUTS[name] ?? config.SUBGRAPH_TIMEOUT_MS };

@@ -25,7 +25,7 @@ describe('composition', () => {
     // Posts now claims User.name as a String! of its own, clashing with auth's unshared field.
     writeFileSync(
       broken,
-      readFileSync(SUBGRAPHS[1]!.schemaPath, 'utf8').replace(
+      readFileSync(SUBGRAPHS.find((entry) => entry.name === 'posts')!.schemaPath, 'utf8').replace(
         '  id: ID!\n  """\n  The user',
         '  id: ID!\n  name: Int!\n  """\n  The user',
       ),

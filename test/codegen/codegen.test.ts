@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { listSubgraphs } from '@supergraph/registry';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -15,7 +16,7 @@ describe('codegen', () => {
         env: { ...process.env, CODEGEN_OUT_DIR: out },
       });
       const files = [
-        ...['auth', 'posts', 'cart'].map((name) => `subgraphs/${name}/src/__generated__/resolvers-types.ts`),
+        ...listSubgraphs().map(({ dir }) => `${dir}/src/__generated__/resolvers-types.ts`),
         ...['graphql.ts', 'gql.ts', 'index.ts', 'persisted-documents.json'].map((name) => `schema/client/${name}`),
       ];
       for (const file of files) {

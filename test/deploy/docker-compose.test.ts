@@ -1,20 +1,22 @@
 /**
  * Checks docker-compose.yml and deploy/Dockerfile against the code they run, without a Docker
- * engine: every app service must hand its process an environment that the app's real config
- * loader accepts, wire the gateway to the subgraphs where they actually listen, and only depend
- * on services whose health it can wait for. Compose must refuse to start without real secrets,
- * pin every image, and run the two Redis roles with the settings of scripts/services.
+ * engine: the file must be what the subgraph registry renders, every app service must hand its
+ * process an environment that the app's real config loader accepts, wire the gateway to the
+ * subgraphs where they actually listen, and only depend on services whose health it can wait
+ * for. Compose must refuse to start without real secrets, pin every image, and run the two Redis
+ * roles with the settings of scripts/services. The subgraphs are the registry's (subgraph.json).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigError, PRESET_NAMES } from '@supergraph/config';
-import { loadAuthConfig, loadAuthWorkerConfig } from '../../subgraphs/auth/src/config';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { loadCartConfig, loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
-import { loadGatewayConfig, subgraphUrls } from '../../gateway/src/config';
-import { SUBGRAPHS } from '../../schema/subgraphs';
+import { listSubgraphs } from '@supergraph/registry';
+import { COMPOSE_FILE } from '../../deploy/compose-file';
+import { loadGatewayConfig } from '../../gateway/src/config';
+import { subgraphUrlOverride } from '../../gateway/src/subgraph-urls';
+import { registryOutputs } from '../../scripts/registry';
 import { REDIS_ROLES, redisBytes, type RedisRole } from '../../scripts/services';
+import { loadSubgraphModules } from '../support/subgraph-modules';
 
 const root = path.resolve(__dirname, '../..');
 const composePath = path.join(root, 'docker-compose.yml');
@@ -52,29 +54,42 @@ interface AppSpec {
   required: readonly string[];
 }
 
+const SUBGRAPHS = listSubgraphs().map(loadSubgraphModules);
+/** What every subgraph process needs, whatever its registry entry says. */
+const SUBGRAPH_REQUIRED = ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'];
+
+/** Each app: the registry's subgraphs (with the shared secrets they name), and the gateway. */
 const APPS: Readonly<Record<string, AppSpec>> = {
-  auth: { dir: 'subgraphs/auth', load: loadAuthConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET'] },
-  posts: { dir: 'subgraphs/posts', load: loadPostsConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
-  cart: { dir: 'subgraphs/cart', load: loadCartConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
+  ...Object.fromEntries(
+    SUBGRAPHS.map(({ entry, server }) => [
+      entry.name,
+      { dir: entry.dir, load: server.loadConfig, required: [...SUBGRAPH_REQUIRED, ...entry.secrets] },
+    ]),
+  ),
   gateway: { dir: 'gateway', load: loadGatewayConfig, required: ['IDENTITY_SECRET', 'JWT_SECRET'] },
 };
 const APP_NAMES = Object.keys(APPS);
 
-/** Each subgraph's worker: its loader and what it needs beyond the subgraph's own variables. */
-const WORKERS: Readonly<Record<string, { subgraph: string; load: Loader; required: readonly string[] }>> = {
-  'auth-worker': {
-    subgraph: 'auth',
-    load: loadAuthWorkerConfig,
-    required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'JWT_SECRET', 'SMTP_URL'],
-  },
-  'posts-worker': { subgraph: 'posts', load: loadPostsConfig, required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET'] },
-  'cart-worker': {
-    subgraph: 'cart',
-    load: loadCartWorkerConfig,
-    required: ['MONGO_URL', 'REDIS_URL', 'IDENTITY_SECRET', 'SMTP_URL'],
-  },
-};
-const SUBGRAPH_SERVICES = ['auth', 'posts', 'cart'];
+/** Each subgraph's worker: its loader and what it needs (SMTP_URL when it sends mail). */
+const WORKERS: Readonly<Record<string, { subgraph: string; load: Loader; required: readonly string[] }>> = Object.fromEntries(
+  SUBGRAPHS.flatMap(({ entry, worker }) =>
+    worker
+      ? [
+          [
+            `${entry.name}-worker`,
+            {
+              subgraph: entry.name,
+              load: worker.loadConfig,
+              required: [...SUBGRAPH_REQUIRED, ...entry.secrets, ...(worker.mail ? ['SMTP_URL'] : [])],
+            },
+          ],
+        ]
+      : [],
+  ),
+);
+const SUBGRAPH_SERVICES = SUBGRAPHS.map(({ entry }) => entry.name);
+/** The services that share JWT_SECRET with the gateway (those whose subgraph.json names it). */
+const JWT_SERVICES = SUBGRAPHS.filter(({ entry }) => entry.secrets.includes('JWT_SECRET')).map(({ entry }) => entry.name);
 
 // --- narrowing helpers for the parsed YAML (which is untyped) ---
 
@@ -253,20 +268,16 @@ function durationMs(value: string): number {
 describe('docker-compose.yml', () => {
   const compose = loadCompose();
 
-  it('defines mongo, redis, a mail server, the three subgraphs, their workers and the gateway', () => {
-    expect(Object.keys(services(compose)).sort()).toEqual([
-      'auth',
-      'auth-worker',
-      'cart',
-      'cart-worker',
-      'gateway',
-      'mailpit',
-      'mongo',
-      'posts',
-      'posts-worker',
-      'redis',
-      'redis-cache',
-    ]);
+  it('is what `npm run registry` renders from the subgraph registry', () => {
+    // If this fails, run `npm run registry` and commit docker-compose.yml.
+    expect(readFileSync(composePath, 'utf8')).toBe(registryOutputs()[COMPOSE_FILE]);
+  });
+
+  it("defines mongo, redis, a mail server, the registry's subgraphs, their workers and the gateway", () => {
+    expect(SUBGRAPH_SERVICES.length).toBeGreaterThan(0);
+    expect(Object.keys(services(compose)).sort()).toEqual(
+      ['gateway', 'mailpit', 'mongo', 'redis', 'redis-cache', ...SUBGRAPH_SERVICES, ...Object.keys(WORKERS)].sort(),
+    );
     expect(service(compose, 'mongo').image).toMatch(/^mongo:7\./);
     expect(service(compose, 'redis').image).toMatch(/^redis:7\./);
   });
@@ -311,24 +322,27 @@ describe('docker-compose.yml', () => {
     expect(indispensable.sort()).toEqual([...required].sort());
   });
 
-  it('a missing IDENTITY_SECRET in the auth service is reported by name', () => {
-    const env = without(containerEnv(compose, 'auth'), 'IDENTITY_SECRET');
-    expect(() => loadAuthConfig(env)).toThrow(ConfigError);
-    expect(configErrorOf(loadAuthConfig, env).problems).toEqual([expect.stringMatching(/^IDENTITY_SECRET: is required/)]);
+  it.each(SUBGRAPH_SERVICES)('a missing IDENTITY_SECRET in the %s service is reported by name', (name) => {
+    const env = without(containerEnv(compose, name), 'IDENTITY_SECRET');
+    expect(configErrorOf(appSpec(name).load, env).problems).toEqual([expect.stringMatching(/^IDENTITY_SECRET: is required/)]);
   });
 
-  it('host variables override the interpolated defaults', () => {
+  it.each(APP_NAMES)('%s: host variables override the interpolated defaults', (name) => {
     const hostile = loadCompose({ ...LOCAL_ENV, JWT_SECRET: 'too-short', PRESET: 'high-scale' });
-    const error = configErrorOf(loadAuthConfig, containerEnv(hostile, 'auth'));
-    expect(error.problems).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
-    expect(containerEnv(hostile, 'posts').PRESET).toBe('high-scale');
-    expect(loadPostsConfig(containerEnv(hostile, 'posts')).SHUTDOWN_TIMEOUT_MS).toBe(30_000);
+    const env = containerEnv(hostile, name);
+    expect(env.PRESET).toBe('high-scale');
+    if (appSpec(name).required.includes('JWT_SECRET')) {
+      expect(configErrorOf(appSpec(name).load, env).problems).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+    } else {
+      expect(appSpec(name).load(env).SHUTDOWN_TIMEOUT_MS).toBe(30_000);
+    }
   });
 
   it('services that must agree on a secret get the same value', () => {
     const identity = APP_NAMES.map((name) => containerEnv(compose, name).IDENTITY_SECRET);
     expect(new Set(identity).size).toBe(1);
-    expect(containerEnv(compose, 'gateway').JWT_SECRET).toBe(containerEnv(compose, 'auth').JWT_SECRET);
+    const jwt = [...JWT_SERVICES, 'gateway'].map((name) => containerEnv(compose, name).JWT_SECRET);
+    expect(new Set(jwt)).toEqual(new Set([LOCAL_ENV.JWT_SECRET]));
   });
 
   it('gives each subgraph its own database on the mongo service and points it at the redis service', () => {
@@ -346,16 +360,15 @@ describe('docker-compose.yml', () => {
 
   it("routes the gateway to every subgraph's service name and the port its PORT settles to", () => {
     const config = loadGatewayConfig(containerEnv(compose, 'gateway'));
-    const overrides = subgraphUrls(config);
-    for (const subgraph of SUBGRAPHS) {
-      const target = overrides[subgraph.name];
+    for (const { entry } of SUBGRAPHS) {
+      const target = subgraphUrlOverride(config, entry.name);
       expect(target).toBeDefined();
       const url = new URL(target ?? '');
-      const [serviceName] = Object.entries(APPS).find(([, spec]) => spec.dir === `subgraphs/${subgraph.name}`) ?? [];
+      const [serviceName] = Object.entries(APPS).find(([, spec]) => spec.dir === entry.dir) ?? [];
       expect(url.hostname).toBe(serviceName);
       const subgraphPort = appSpec(url.hostname).load(containerEnv(compose, url.hostname)).PORT;
       expect(url.port).toBe(String(subgraphPort));
-      expect(url.pathname).toBe(new URL(subgraph.url).pathname);
+      expect(url.pathname).toBe(new URL(entry.url).pathname);
     }
   });
 
@@ -371,13 +384,9 @@ describe('docker-compose.yml', () => {
     }
     for (const name of SUBGRAPH_SERVICES)
       expect(Object.keys(dependsOn(service(compose, name), name)).sort()).toEqual(['mongo', 'redis', 'redis-cache']);
-    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual([
-      'auth',
-      'cart',
-      'posts',
-      'redis',
-      'redis-cache',
-    ]);
+    expect(Object.keys(dependsOn(service(compose, 'gateway'), 'gateway')).sort()).toEqual(
+      [...SUBGRAPH_SERVICES, 'redis', 'redis-cache'].sort(),
+    );
   });
 
   it('every URL an app is given names a service it depends on', () => {
@@ -510,6 +519,17 @@ describe('docker-compose.yml workers', () => {
         configErrorOf(spec.load, without(env, variable)).problems.some((problem) => problem.startsWith(`${variable}:`)),
       ).toBe(true);
     }
+    // And these are exactly what it cannot do without: the registry's `secrets` and `mail` are true.
+    const indispensable = Object.keys(env).filter((variable) => {
+      try {
+        spec.load(without(env, variable));
+        return false;
+      } catch (error: unknown) {
+        if (error instanceof ConfigError) return true;
+        throw error;
+      }
+    });
+    expect(indispensable.sort()).toEqual([...spec.required].sort());
   });
 
   it.each(Object.keys(WORKERS))('%s starts after what it uses is healthy, and drains its jobs before being killed', (name) => {
@@ -577,7 +597,7 @@ describe('docker-compose.yml secrets', () => {
   it('deploy/compose.local.env sets exactly the secrets, with values the apps accept', () => {
     expect(Object.keys(LOCAL_ENV).sort()).toEqual([...SECRETS].sort());
     expect(loadGatewayConfig(containerEnv(loadCompose(), 'gateway')).ADMIN_PASSWORD).toBe(LOCAL_ENV.ADMIN_PASSWORD);
-    expect(loadAuthConfig(containerEnv(loadCompose(), 'auth')).JWT_SECRET).toBe(LOCAL_ENV.JWT_SECRET);
+    expect(loadGatewayConfig(containerEnv(loadCompose(), 'gateway')).JWT_SECRET).toBe(LOCAL_ENV.JWT_SECRET);
   });
 });
 

@@ -1,31 +1,27 @@
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@supergraph/logger';
 import { watchCommands } from '@supergraph/mongo';
+import { listSubgraphs, SUBGRAPH_NAMES, type SubgraphName } from '@supergraph/registry';
 import type { HttpService } from '@supergraph/server';
-import { buildWorker, type BuiltSubgraph, type BuiltWorker } from '@supergraph/subgraph';
+import { buildSubgraph, buildWorker, type BuiltSubgraph, type BuiltWorker } from '@supergraph/subgraph';
 import { graphql, testEnv, type GraphQLCallOptions } from '@supergraph/testing';
 import { loadGatewayConfig } from '../../gateway/src/config';
 import { buildGateway } from '../../gateway/src/server';
-import { loadAuthConfig, loadAuthWorkerConfig } from '../../subgraphs/auth/src/config';
-import { authWorker } from '../../subgraphs/auth/src/worker-definition';
-import { buildAuthSubgraph } from '../../subgraphs/auth/src/server';
-import { loadCartConfig, loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
-import { cartWorker } from '../../subgraphs/cart/src/worker-definition';
-import { buildCartSubgraph } from '../../subgraphs/cart/src/server';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { postsWorker } from '../../subgraphs/posts/src/worker-definition';
-import { buildPostsSubgraph } from '../../subgraphs/posts/src/server';
 import { startGatewayProcess } from './gateway-process';
 import { startOwnRedis, type OwnRedis } from './own-redis';
+import { loadSubgraphModules, type SubgraphModules } from './subgraph-modules';
+
+/** One value per subgraph of the registry (subgraphs/<name>/subgraph.json). */
+export type PerSubgraph<T> = Record<SubgraphName, T>;
 
 /** The whole supergraph, in this process, on free ports, against the test servers. */
 export interface TestStack {
   gatewayUrl: string;
-  subgraphUrls: { auth: string; posts: string; cart: string };
-  subgraphs: { auth: BuiltSubgraph; posts: BuiltSubgraph; cart: BuiltSubgraph };
+  subgraphUrls: PerSubgraph<string>;
+  subgraphs: PerSubgraph<BuiltSubgraph>;
   gateway: HttpService;
   /** Each subgraph's settings (its database, Redis prefix...), to run its worker as a process. */
-  envs: Record<'auth' | 'posts' | 'cart', Record<string, string>>;
+  envs: PerSubgraph<Record<string, string>>;
   /** The gateway's settings (its Redis prefix...). */
   gatewayEnv: Record<string, string>;
   /** The in-process workers, when started with `{ workers }`. */
@@ -39,8 +35,8 @@ export interface TestStack {
     env?: Record<string, string>,
   ): Promise<{ url: string; pid: number; query: TestStack['query']; stop(): Promise<void> }>;
   /** Stops one subgraph (as if it died); `restartSubgraph` brings it back on the same port. */
-  stopSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
-  restartSubgraph(name: 'auth' | 'posts' | 'cart'): Promise<void>;
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  restartSubgraph(name: SubgraphName): Promise<void>;
   /** Runs an operation through the gateway. */
   query<TData = Record<string, unknown>>(query: string, options?: GraphQLCallOptions): ReturnType<typeof graphql<TData>>;
   stop(): Promise<void>;
@@ -50,93 +46,85 @@ const silent = (service: string) => createLogger({ service, level: 'silent' });
 const urlOf = (address: AddressInfo) => `http://127.0.0.1:${address.port}/graphql`;
 
 /** MongoDB commands per subgraph since the watch started. */
-export interface StackWatch {
-  auth: readonly string[];
-  posts: readonly string[];
-  cart: readonly string[];
+export interface StackWatch extends Readonly<PerSubgraph<readonly string[]>> {
   reset(): void;
   stop(): void;
 }
 
 export interface StackOptions {
-  /** Also run the workers in-process (all three, or `only` these), sending mail to `smtpUrl`. */
-  workers?: { smtpUrl: string; only?: ReadonlyArray<'auth' | 'posts' | 'cart'> };
+  /** Also run the workers in-process (every subgraph's, or `only` these), sending mail to `smtpUrl`. */
+  workers?: { smtpUrl: string; only?: readonly SubgraphName[] };
   /** Leave the subgraphs' databases in place on stop (they belong to the test). */
   keepDatabases?: boolean;
   /** Run on a Redis of the stack's own, which the test may stop, start or flush. */
   ownRedis?: boolean;
   /** Settings for one service only, e.g. its own MONGO_URL. */
-  perService?: Partial<Record<'auth' | 'posts' | 'cart', Record<string, string>>>;
+  perService?: Partial<PerSubgraph<Record<string, string>>>;
 }
 
-/** Starts the three subgraphs and the gateway; env overrides apply to every service. */
+/** `make(name)` for every subgraph, run together, as a record by name. */
+async function perSubgraph<T>(make: (name: SubgraphName) => T | Promise<T>): Promise<PerSubgraph<T>> {
+  const values = await Promise.all(SUBGRAPH_NAMES.map(make));
+  return Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, values[index]])) as PerSubgraph<T>;
+}
+
+/** Each subgraph's modules, after checking that the generated names still match the registry. */
+function registryModules(): PerSubgraph<SubgraphModules> {
+  const entries = listSubgraphs();
+  const names = entries.map((entry) => entry.name);
+  if (names.join() !== SUBGRAPH_NAMES.join()) {
+    throw new Error(`the subgraph names type is stale (${SUBGRAPH_NAMES.join()} vs ${names.join()}): run \`npm run registry\``);
+  }
+  return Object.fromEntries(entries.map((entry) => [entry.name, loadSubgraphModules(entry)])) as PerSubgraph<SubgraphModules>;
+}
+
+/** Starts every subgraph of the registry and the gateway; env overrides apply to every service. */
 export async function startTestStack(overrides: Record<string, string> = {}, options: StackOptions = {}): Promise<TestStack> {
+  const modules = registryModules();
   const redis = options.ownRedis ? await startOwnRedis() : undefined;
   if (redis) overrides = { ...overrides, REDIS_URL: redis.url };
   // Quick job settings, so retries and stalled jobs resolve within a test's patience.
   const jobs = { WORKER_LOCK_DURATION_MS: '2000', JOB_BACKOFF_MS: '100', OUTBOX_SWEEP_MS: '300' };
-  const envs = {
-    auth: testEnv('auth', { ...jobs, ...overrides, ...options.perService?.auth }),
-    posts: testEnv('posts', { ...jobs, ...overrides, ...options.perService?.posts }),
-    cart: testEnv('cart', { ...jobs, ...overrides, ...options.perService?.cart }),
+  const envs = await perSubgraph((name) => testEnv(name, { ...jobs, ...overrides, ...options.perService?.[name] }));
+  const build = (name: SubgraphName): Promise<BuiltSubgraph> => {
+    const { server } = modules[name];
+    const config = server.loadConfig(envs[name]);
+    return buildSubgraph(server.define(config), config, silent(name));
   };
-  const [auth, posts, cart] = await Promise.all([
-    buildAuthSubgraph(loadAuthConfig(envs.auth), silent('auth')),
-    buildPostsSubgraph(loadPostsConfig(envs.posts), silent('posts')),
-    buildCartSubgraph(loadCartConfig(envs.cart), silent('cart')),
-  ]);
-  const mail = options.workers ? { SMTP_URL: options.workers.smtpUrl } : undefined;
-  const wanted = (name: 'auth' | 'posts' | 'cart') =>
-    Boolean(mail) && (options.workers?.only ?? ['auth', 'posts', 'cart']).includes(name);
-  /** One subgraph's worker, its config loaded once for both the definition and the connections. */
-  const startWorker = <C extends Parameters<typeof buildWorker>[1]>(
-    name: string,
-    config: C,
-    define: (config: C) => Parameters<typeof buildWorker>[0],
-  ) => buildWorker(define(config), config, silent(`${name}-worker`));
-  const workers = await Promise.all([
-    ...(wanted('auth') ? [startWorker('auth', loadAuthWorkerConfig({ ...envs.auth, ...mail }), authWorker)] : []),
-    ...(wanted('posts') ? [startWorker('posts', loadPostsConfig(envs.posts), postsWorker)] : []),
-    ...(wanted('cart') ? [startWorker('cart', loadCartWorkerConfig({ ...envs.cart, ...mail }), cartWorker)] : []),
-  ]);
-  const [authAddress, postsAddress, cartAddress] = await Promise.all([
-    auth.service.listen(0, '127.0.0.1'),
-    posts.service.listen(0, '127.0.0.1'),
-    cart.service.listen(0, '127.0.0.1'),
-  ]);
-  const subgraphUrls = { auth: urlOf(authAddress), posts: urlOf(postsAddress), cart: urlOf(cartAddress) };
+  const built = await perSubgraph(build);
+  const workers = await Promise.all(
+    (options.workers ? (options.workers.only ?? SUBGRAPH_NAMES) : []).flatMap((name) => {
+      const worker = modules[name].worker;
+      if (!worker) return options.workers?.only ? [Promise.reject(new Error(`subgraph ${name} has no worker`))] : [];
+      // The worker's config loaded once, for both its definition and its connections.
+      const config = worker.loadConfig({ ...envs[name], ...(worker.mail ? { SMTP_URL: options.workers!.smtpUrl } : {}) });
+      return [buildWorker(worker.define(config), config, silent(`${name}-worker`))];
+    }),
+  );
+  const subgraphUrls = await perSubgraph(async (name) => urlOf(await built[name].service.listen(0, '127.0.0.1')));
   const gatewayEnv = testEnv('gateway', {
-    AUTH_URL: subgraphUrls.auth,
-    POSTS_URL: subgraphUrls.posts,
-    CART_URL: subgraphUrls.cart,
+    SUBGRAPH_URLS: SUBGRAPH_NAMES.map((name) => `${name}=${subgraphUrls[name]}`).join(','),
     ...overrides,
   });
   const gatewayConfig = loadGatewayConfig(gatewayEnv);
   const gateway = await buildGateway(gatewayConfig, silent('gateway'));
   const gatewayUrl = urlOf(await gateway.listen(0, '127.0.0.1'));
-  const built = { auth, posts, cart };
   const extraGateways: Array<{ stop(): Promise<void> }> = [];
   const stack: TestStack = {
     gatewayUrl,
     subgraphUrls,
-    subgraphs: { auth, posts, cart },
+    subgraphs: { ...built },
     gateway,
     envs,
     gatewayEnv,
     workers,
     ...(redis ? { redis } : {}),
     watch() {
-      const watches = {
-        auth: watchCommands(auth.connection),
-        posts: watchCommands(posts.connection),
-        cart: watchCommands(cart.connection),
-      };
+      const watches = SUBGRAPH_NAMES.map((name) => [name, watchCommands(built[name].connection)] as const);
       return {
-        auth: watches.auth.commands,
-        posts: watches.posts.commands,
-        cart: watches.cart.commands,
-        reset: () => Object.values(watches).forEach((watch) => watch.reset()),
-        stop: () => Object.values(watches).forEach((watch) => watch.stop()),
+        ...(Object.fromEntries(watches.map(([name, watch]) => [name, watch.commands])) as PerSubgraph<readonly string[]>),
+        reset: () => watches.forEach(([, watch]) => watch.reset()),
+        stop: () => watches.forEach(([, watch]) => watch.stop()),
       };
     },
     query: (query, options) => graphql(gatewayUrl, query, options),
@@ -149,12 +137,7 @@ export async function startTestStack(overrides: Record<string, string> = {}, opt
       await built[name].service.shutdown('stopped by the test');
     },
     async restartSubgraph(name) {
-      const builders = {
-        auth: () => buildAuthSubgraph(loadAuthConfig(envs.auth), silent('auth')),
-        posts: () => buildPostsSubgraph(loadPostsConfig(envs.posts), silent('posts')),
-        cart: () => buildCartSubgraph(loadCartConfig(envs.cart), silent('cart')),
-      };
-      const fresh = await builders[name]();
+      const fresh = await build(name);
       await fresh.service.listen(Number(new URL(subgraphUrls[name]).port), '127.0.0.1');
       built[name] = fresh;
       stack.subgraphs[name] = fresh;

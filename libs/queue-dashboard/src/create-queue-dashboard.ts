@@ -1,18 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { Queue } from 'bullmq';
 import express, { type Express, type RequestHandler } from 'express';
 import { Redis } from 'ioredis';
 import { basicAuth } from './basic-auth';
+import { createBoardQueues, discoverQueueNames } from './board-queues';
 import { createSignInThrottle, type SignInThrottleOptions } from './sign-in-throttle';
 
 /** Options for {@link createQueueDashboard}. */
 export interface QueueDashboardOptions {
-  /** BullMQ queue names to show, e.g. `['auth-email', 'posts-tags', 'cart-email']`. */
-  queueNames: readonly string[];
+  /**
+   * BullMQ queue names to show, e.g. `['auth-email', 'posts-tags']`. Unset: every queue found
+   * under `prefix` in Redis (BullMQ's `<prefix>:<name>:meta` key, written when a queue is first
+   * used), looked for again every `discoverEveryMs`, so a new subgraph's queues appear by themselves.
+   */
+  queueNames?: readonly string[];
+  /** How often to look for queues when `queueNames` is unset. @defaultValue 10000 */
+  discoverEveryMs?: number;
   /** Redis URL of the queues; it also keeps the failed sign-in counters. */
   redisUrl: string;
   /** BullMQ key prefix. @defaultValue 'bull' */
@@ -87,9 +92,10 @@ function settled(client: Redis, timeoutMs: number): Promise<void> {
 }
 
 function validate(options: QueueDashboardOptions): void {
-  const { queueNames, redisUrl, username, password, basePath = '/' } = options;
-  if (queueNames.length === 0) throw new TypeError('queueNames: expected at least one queue name, got []');
-  for (const name of queueNames) {
+  const { queueNames, redisUrl, username, password, basePath = '/', discoverEveryMs = 10_000 } = options;
+  if (queueNames?.length === 0)
+    throw new TypeError('queueNames: expected at least one queue name (or none given, to discover them), got []');
+  for (const name of queueNames ?? []) {
     if (typeof name !== 'string' || name.trim() === '')
       throw new TypeError(`queueNames: invalid queue name ${JSON.stringify(name)}`);
   }
@@ -99,12 +105,14 @@ function validate(options: QueueDashboardOptions): void {
   if (typeof password !== 'string' || password.length < 12) {
     throw new TypeError(`password: expected at least 12 characters, got ${typeof password === 'string' ? password.length : 0}`);
   }
+  if (!Number.isInteger(discoverEveryMs) || discoverEveryMs < 100)
+    throw new TypeError(`discoverEveryMs: expected an integer of at least 100, got ${JSON.stringify(discoverEveryMs)}`);
   if (!basePath.startsWith('/'))
     throw new TypeError(`basePath: expected a path starting with "/", got ${JSON.stringify(basePath)}`);
 }
 
 /**
- * Builds a Bull Board dashboard for the named BullMQ queues, on its own HTTP server behind an
+ * Builds a Bull Board dashboard for the named BullMQ queues (or for those it finds in Redis), on its own HTTP server behind an
  * HTTP Basic credential with a throttle on failed sign-ins. The board is read-only (no retry,
  * clean or delete buttons). All queues share one Redis connection and the throttle has another,
  * both closed by {@link QueueDashboard.close}.
@@ -114,8 +122,10 @@ function validate(options: QueueDashboardOptions): void {
 export function createQueueDashboard(options: QueueDashboardOptions): QueueDashboard {
   validate(options);
   const { queueNames, redisUrl, prefix = 'bull', username, password, title = 'Supergraph queues' } = options;
+  const discoverEveryMs = options.discoverEveryMs ?? 10_000;
   const onError = options.onError ?? ((error: Error) => console.error(`[queue-dashboard] Redis: ${error.message}`));
   const basePath = (options.basePath ?? '/').replace(/\/+$/, '') || '/';
+  let closing: Promise<void> | undefined;
 
   // One connection for every queue; BullMQ marks a passed-in client as shared and never closes it.
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -133,19 +143,30 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   throttleConnection.on('error', onError);
   const throttle = createSignInThrottle(throttleConnection, options.signInThrottle);
   throttleConnection.connect().catch(() => undefined); // reported through 'error', retried by ioredis
-  const queues = [...new Set(queueNames)].map((name) => {
-    const queue = new Queue(name, { connection, prefix });
-    queue.on('error', () => undefined); // already reported once through the connection's listener
-    return queue;
-  });
 
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(basePath);
-  createBullBoard({
-    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: true })),
-    serverAdapter,
-    options: { uiConfig: { boardTitle: title, hideDocsLink: true } },
-  });
+  const queues = createBoardQueues(
+    createBullBoard({ queues: [], serverAdapter, options: { uiConfig: { boardTitle: title, hideDocsLink: true } } }),
+    connection,
+    prefix,
+  );
+  let discovery: NodeJS.Timeout | undefined;
+  if (queueNames) queues.set(queueNames);
+  else {
+    // One look at a time, the next one `discoverEveryMs` after the last ended: a slow or absent
+    // Redis never piles them up.
+    const discover = async () => {
+      try {
+        const names = await discoverQueueNames(connection, prefix);
+        if (!closing) queues.set(names);
+      } catch (error) {
+        if (!closing) onError(error instanceof Error ? error : new Error(String(error)));
+      }
+      if (!closing) discovery = setTimeout(() => void discover(), discoverEveryMs).unref();
+    };
+    void discover();
+  }
   // Bull Board's router is an Express app of its own, which would add `X-Powered-By: Express`.
   const board = serverAdapter.getRouter() as Express;
   board.disable('x-powered-by');
@@ -156,7 +177,6 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
   app.use(basePath, board);
   const server: Server = createServer(app);
 
-  let closing: Promise<void> | undefined;
   const closeServer = (): Promise<void> =>
     new Promise((resolve, reject) => {
       if (!server.listening) return resolve();
@@ -179,7 +199,8 @@ export function createQueueDashboard(options: QueueDashboardOptions): QueueDashb
     close() {
       closing ??= (async () => {
         await closeServer();
-        await Promise.allSettled(queues.map((queue) => queue.close()));
+        clearTimeout(discovery);
+        await queues.close();
         // QUIT would wait for a reconnect that may never come: only a ready connection says goodbye.
         for (const client of [connection, throttleConnection]) {
           if (client.status === 'ready') await client.quit().catch(() => client.disconnect());

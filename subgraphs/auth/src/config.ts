@@ -1,7 +1,9 @@
 import { checkConnections, int, jwtVars, loadConfig, mailVars, subgraphShape } from '@supergraph/config';
+// Its default port is the one of its entry in the subgraph registry.
+import registryEntry from '../subgraph.json';
 
 export const authConfigShape = {
-  ...subgraphShape(4001),
+  ...subgraphShape(registryEntry.port),
   ...jwtVars,
   ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(900),
   REFRESH_TOKEN_TTL_SECONDS: int(300, 31_536_000).default(2_592_000),

@@ -1,6 +1,8 @@
 import { checkConnections, loadConfig, subgraphShape } from '@supergraph/config';
+// Its default port is the one of its entry in the subgraph registry.
+import registryEntry from '../subgraph.json';
 
-export const postsConfigShape = subgraphShape(4002);
+export const postsConfigShape = subgraphShape(registryEntry.port);
 
 export type PostsConfig = ReturnType<typeof loadPostsConfig>;
 
