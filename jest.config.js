@@ -1,4 +1,4 @@
-/** One jest run over every project; real FerretDB and Redis are started once by globalSetup. */
+/** One jest run over every project; real FerretDB (on PostgreSQL) and Redis are started once by globalSetup. */
 const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 
 /** @type {import('jest').Config} */
@@ -19,6 +19,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
-  // Two cores: two workers keep FerretDB (SQLite) from being the bottleneck.
+  // Two cores: two workers keep FerretDB from being the bottleneck.
   maxWorkers: 2,
 };

@@ -1,12 +1,19 @@
+import { listSubgraphs } from '@supergraph/registry';
+
+/** ANSI colors for the subgraphs, by their place in the registry; a worker takes its subgraph's. */
+const PALETTE = ['36', '35', '33', '31', '96', '95', '93', '91'];
 const COLORS: Record<string, string> = {
-  auth: '36',
-  posts: '35',
-  cart: '33',
   gateway: '32',
   mail: '34',
-  'auth-worker': '36',
-  'posts-worker': '35',
-  'cart-worker': '33',
+  ...Object.fromEntries(
+    listSubgraphs().flatMap(({ name }, index) => {
+      const color = PALETTE[index % PALETTE.length]!;
+      return [
+        [name, color],
+        [`${name}-worker`, color],
+      ];
+    }),
+  ),
 };
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 const HIDDEN = new Set(['level', 'time', 'msg', 'service', 'pid', 'hostname']);

@@ -1,25 +1,29 @@
 /**
- * The dev launcher, a supervisor: local FerretDB and two Redis, durable and cache (unless
- * MONGO_URL / REDIS_URL / CACHE_REDIS_URL are given), the composed supergraph, the three
- * subgraphs, their workers and the gateway, each a real process with its logs prefixed. A process
- * that exits is restarted (with a backoff while it keeps crashing); only Ctrl-C or SIGTERM stops
- * the stack, and then everything it started goes, leaving no process behind.
+ * The dev launcher, a supervisor: local FerretDB (on PostgreSQL) and two Redis, durable and cache (unless
+ * MONGO_URL / REDIS_URL / CACHE_REDIS_URL are given), the composed supergraph, every subgraph of
+ * the registry (subgraphs/<name>/subgraph.json) with its worker, and the gateway, each a real
+ * process with its logs prefixed. A process that exits is restarted (with a backoff while it
+ * keeps crashing); only Ctrl-C or SIGTERM stops the stack, and then everything it started goes,
+ * leaving no process behind.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { listSubgraphs, subgraphEnvPrefix } from '@supergraph/registry';
 import { composeSupergraph } from '../schema/compose';
 import { SUPERGRAPH_PATH } from '../schema/subgraphs';
-import { devDataRoot, isPortOpen, repoRoot, startLocalServices, type LocalServices } from './services';
+import { DEV_POSTGRES_PORT, devDataRoot, isPortOpen, repoRoot, startLocalServices, type LocalServices } from './services';
 import { formatLogLine } from './dev-log';
 import { devSecrets } from './dev-secrets';
 import { superviseProcess, type ReadyWhen, type SupervisedProcess } from './dev-supervisor';
 import { withDatabase } from './mongo-url';
 
-const APPS = [
-  { name: 'auth', entry: 'subgraphs/auth/src/main.ts', port: Number(process.env.AUTH_PORT ?? 4001) },
-  { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: Number(process.env.POSTS_PORT ?? 4002) },
-  { name: 'cart', entry: 'subgraphs/cart/src/main.ts', port: Number(process.env.CART_PORT ?? 4003) },
-] as const;
+/** Each subgraph on its registry port, or `<NAME>_PORT` (AUTH_PORT...). */
+const APPS = listSubgraphs().map((subgraph) => ({
+  name: subgraph.name,
+  entry: `${subgraph.dir}/src/main.ts`,
+  worker: subgraph.worker ? `${subgraph.dir}/src/worker.ts` : undefined,
+  port: Number(process.env[`${subgraphEnvPrefix(subgraph.name)}_PORT`] ?? subgraph.port),
+}));
 const GATEWAY = { name: 'gateway', entry: 'gateway/src/main.ts', port: Number(process.env.GATEWAY_PORT ?? 4000) };
 
 const supervised: SupervisedProcess[] = [];
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     if (await isPortOpen(app.port)) throw new Error(`port ${app.port} (${app.name}) is in use: is another dev stack running?`);
   }
   const dataRoot = devDataRoot();
+  const postgresPort = Number(process.env.POSTGRES_PORT ?? DEV_POSTGRES_PORT);
   const mongoPort = Number(process.env.MONGO_PORT ?? 27017);
   const redisPort = Number(process.env.REDIS_PORT ?? 6379);
   const redisCachePort = Number(process.env.REDIS_CACHE_PORT ?? 6380);
@@ -96,10 +101,11 @@ async function main(): Promise<void> {
     ...(process.env.REDIS_URL || process.env.CACHE_REDIS_URL ? [] : (['redis-cache'] as const)),
   ];
   if (only.length > 0) {
-    say(`starting ${only.join(' and ')} (first run builds FerretDB, about a minute)...`);
+    const names = only.map((name) => (name === 'ferretdb' ? 'PostgreSQL + FerretDB' : name));
+    say(`starting ${names.join(' and ')} (first run builds FerretDB, about a minute)...`);
     // Detached: in their own process group, so the terminal's Ctrl-C does not kill them before
     // the apps have shut down cleanly; this launcher stops them last.
-    services = await startLocalServices({ mongoPort, redisPort, redisCachePort, dataRoot, only, detached: true });
+    services = await startLocalServices({ postgresPort, mongoPort, redisPort, redisCachePort, dataRoot, only, detached: true });
     if (stopping) return;
   }
   const mongoUrl = process.env.MONGO_URL ?? services?.ferretdb?.url ?? '';
@@ -130,9 +136,7 @@ async function main(): Promise<void> {
       MONGO_URL: withDatabase(mongoUrl, `supergraph_${app.name}`),
       SMTP_URL: smtpUrl,
     };
-    supervise(`${app.name}-worker`, app.entry.replace('main.ts', 'worker.ts'), env, {
-      line: new RegExp(`"msg":"${app.name} worker ready"`),
-    });
+    if (app.worker) supervise(`${app.name}-worker`, app.worker, env, { line: new RegExp(`"msg":"${app.name} worker ready"`) });
     return supervise(app.name, app.entry, { ...env, PORT: String(app.port) }, { port: app.port });
   });
   if (!(await allReady(subgraphs))) return;
@@ -142,7 +146,8 @@ async function main(): Promise<void> {
     {
       ...shared,
       PORT: String(GATEWAY.port),
-      ...Object.fromEntries(APPS.map((app) => [`${app.name.toUpperCase()}_URL`, `http://127.0.0.1:${app.port}/graphql`])),
+      // <NAME>_URL: where each subgraph listens here (the supergraph says localhost and the registry port).
+      ...Object.fromEntries(APPS.map((app) => [`${subgraphEnvPrefix(app.name)}_URL`, `http://127.0.0.1:${app.port}/graphql`])),
       ADMIN_PASSWORD,
       // The gateway's own Redis use is all cache (APQ, response and entity caches, rate limits);
       // the dashboard reads the queues, and keeps its sign-in throttle, on the durable one.

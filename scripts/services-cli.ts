@@ -1,12 +1,15 @@
 /**
- * `npm run services -- start|stop|status|install`: the dev stack's FerretDB and its two Redis
- * (durable, and cache) as daemons. Ports: MONGO_PORT (27017), REDIS_PORT (6379), REDIS_CACHE_PORT
- * (6380). Data: `<repo>/.data`. A service whose URL is given (MONGO_URL / REDIS_URL /
- * CACHE_REDIS_URL) is never started or stopped here; with REDIS_URL alone, it serves the cache too.
+ * `npm run services -- start|stop|status|install`: the dev stack's FerretDB (with the PostgreSQL
+ * it stores documents in) and its two Redis (durable, and cache) as daemons. Ports: POSTGRES_PORT
+ * (5433), MONGO_PORT (27017), REDIS_PORT (6379), REDIS_CACHE_PORT (6380). Data: `<repo>/.data`.
+ * A service whose URL is given (MONGO_URL / REDIS_URL / CACHE_REDIS_URL) is never started or
+ * stopped here; with MONGO_URL, neither is PostgreSQL; with REDIS_URL alone, it serves the cache too.
  */
 import {
+  DEV_POSTGRES_PORT,
   devDataRoot,
   ensureFerretDb,
+  ensurePostgres,
   ensureRedisServer,
   localServicesStatus,
   pingMongoWire,
@@ -18,7 +21,13 @@ import {
 } from './services/index';
 
 const USAGE = 'usage: tsx scripts/services-cli.ts start|stop|status|install';
-const URL_ENV: Record<ServiceName, string> = { ferretdb: 'MONGO_URL', redis: 'REDIS_URL', 'redis-cache': 'CACHE_REDIS_URL' };
+const URL_ENV: Record<ServiceName, string> = {
+  // PostgreSQL only serves FerretDB: a MongoDB given by URL needs neither.
+  postgres: 'MONGO_URL',
+  ferretdb: 'MONGO_URL',
+  redis: 'REDIS_URL',
+  'redis-cache': 'CACHE_REDIS_URL',
+};
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -50,6 +59,7 @@ async function pingExternal(name: ServiceName, url: string): Promise<string> {
 async function main(): Promise<void> {
   const command = process.argv[2];
   const ports = {
+    postgresPort: portFromEnv('POSTGRES_PORT', DEV_POSTGRES_PORT),
     mongoPort: portFromEnv('MONGO_PORT', 27017),
     redisPort: portFromEnv('REDIS_PORT', 6379),
     redisCachePort: portFromEnv('REDIS_CACHE_PORT', 6380),
@@ -57,7 +67,7 @@ async function main(): Promise<void> {
   const dataRoot = devDataRoot();
   const managed = SERVICE_NAMES.filter((name) => externalUrl(name) === undefined);
   const announceExternal = (): void => {
-    for (const name of SERVICE_NAMES) {
+    for (const name of SERVICE_NAMES.filter((service) => service !== 'postgres')) {
       const url = externalUrl(name);
       if (url !== undefined) console.log(`${name.padEnd(11)} using ${url} (not managed here)`);
     }
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
   switch (command) {
     case 'install': {
       announceExternal();
+      if (managed.includes('postgres')) console.log(`postgres ${(await ensurePostgres()).binDir}`);
       if (managed.includes('ferretdb')) console.log(`ferretdb ${await ensureFerretDb()}`);
       if (managed.includes('redis') || managed.includes('redis-cache')) console.log(`redis    ${await ensureRedisServer()}`);
       return;
@@ -73,7 +84,7 @@ async function main(): Promise<void> {
     case 'start': {
       announceExternal();
       const services = await startLocalServices({ ...ports, dataRoot, detached: true, only: managed });
-      for (const service of [services.ferretdb, services.redis, services.redisCache]) {
+      for (const service of [services.postgres, services.ferretdb, services.redis, services.redisCache]) {
         if (service === undefined) continue;
         const pid = service.pid === undefined ? 'pid unknown' : `pid ${service.pid}`;
         const how = service.reused ? 'already running, reused' : 'started';
@@ -103,7 +114,7 @@ async function main(): Promise<void> {
       return;
     }
     case 'status': {
-      for (const name of SERVICE_NAMES) {
+      for (const name of SERVICE_NAMES.filter((service) => service !== 'postgres')) {
         const url = externalUrl(name);
         if (url !== undefined) console.log(`${name.padEnd(11)} ${await pingExternal(name, url)}  ${url} (given)`);
       }

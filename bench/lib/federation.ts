@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { signAccessToken } from '@supergraph/identity';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@supergraph/registry';
 import { TEST_SECRETS } from '@supergraph/testing';
 import { freePort, startTestServices } from '../../scripts/services';
 import { seedEmail } from '../../scripts/seed/accounts';
@@ -19,8 +20,7 @@ import { spawnService, type ServiceProcess } from './processes';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '../..');
-const SUBGRAPHS = ['auth', 'posts', 'cart'] as const;
-type SubgraphName = (typeof SUBGRAPHS)[number];
+const SUBGRAPHS = SUBGRAPH_NAMES;
 
 export type GatewayKind = 'ours' | 'stock' | 'hive';
 export const GATEWAY_LABELS: Record<GatewayKind, string> = {

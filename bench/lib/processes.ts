@@ -101,6 +101,8 @@ export interface SpawnOptions {
   /** Ready as soon as readyUrl answers at all (a server without a health route). */
   readyOnAnyAnswer?: boolean;
   readyTimeoutMs?: number;
+  /** Called with every whole line it prints (stdout and stderr), e.g. to count log messages. */
+  onLine?: (line: string) => void;
 }
 
 export async function spawnService(options: SpawnOptions): Promise<ServiceProcess> {
@@ -116,6 +118,17 @@ export async function spawnService(options: SpawnOptions): Promise<ServiceProces
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  if (options.onLine) {
+    const onLine = options.onLine;
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let partial = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) onLine(line);
+      });
+    }
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pid = child.pid!;
   const service: ServiceProcess = {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CACHE_PREFIX } from '@supergraph/cache';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@supergraph/registry';
 import { Redis } from 'ioredis';
 import { withDatabase } from '../../scripts/mongo-url';
 import { startTestServices, type TestServices } from '../../scripts/services';
@@ -15,8 +16,7 @@ import type { ScenarioContext } from './types';
  */
 
 const repoRoot = path.resolve(__dirname, '../..');
-const SUBGRAPHS = ['auth', 'posts', 'cart'] as const;
-type SubgraphName = (typeof SUBGRAPHS)[number];
+const SUBGRAPHS = SUBGRAPH_NAMES;
 
 /** MongoDB command names each subgraph sent for one operation. */
 export type CommandsBySubgraph = Record<SubgraphName, string[]>;
@@ -44,7 +44,11 @@ export interface SeededStack {
 export const totalCommands = (commands: CommandsBySubgraph) => SUBGRAPHS.reduce((sum, name) => sum + commands[name].length, 0);
 
 /** Runs `scripts/seed.ts` against the services, as `npm run seed` would, in a child process the cleanups can stop. */
-async function seed(services: TestServices, sizes: SeedSizes, { cleanups, log }: Pick<ScenarioContext, 'cleanups' | 'log'>) {
+export async function seed(
+  services: Pick<TestServices, 'mongoUrl' | 'redisUrl'>,
+  sizes: SeedSizes,
+  { cleanups, log }: Pick<ScenarioContext, 'cleanups' | 'log'>,
+) {
   const args = ['--users', String(sizes.users), '--posts', String(sizes.posts), '--products', String(sizes.products)];
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts/seed.ts'), ...args], {
     cwd: repoRoot,
@@ -121,7 +125,7 @@ export async function startSeededStack(
     const response = await fetch(stack.gatewayUrl, { method: 'POST', headers, body });
     const text = await response.text();
     const elapsed = performance.now() - started;
-    const commands = { auth: [...watch.auth], posts: [...watch.posts], cart: [...watch.cart] };
+    const commands = Object.fromEntries(SUBGRAPHS.map((name) => [name, [...watch[name]]])) as CommandsBySubgraph;
     let parsed: { data?: unknown; errors?: unknown };
     try {
       parsed = JSON.parse(text) as typeof parsed;

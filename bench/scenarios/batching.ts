@@ -1,3 +1,4 @@
+import { SUBGRAPH_NAMES } from '@supergraph/registry';
 import { renderBarChart } from '../lib/chart';
 import { ms, table } from '../lib/markdown';
 import { checked, startSeededStack, totalCommands, type CommandsBySubgraph, type SeededStack } from '../lib/seeded-stack';
@@ -20,7 +21,7 @@ const SIZES = {
   quick: { seed: { users: 50, posts: 500, products: 120 }, repeats: 2 },
 } as const;
 
-const SUBGRAPHS = ['auth', 'posts', 'cart'] as const;
+const SUBGRAPHS = SUBGRAPH_NAMES;
 
 interface Family {
   key: string;
@@ -246,7 +247,7 @@ async function run({ quick, cleanups, log, saveChart }: ScenarioContext): Promis
       const m = measurements.find((row) => row.family === family.key && row.pageSize === n);
       if (!m) {
         const reason = skipped.find((row) => row.family === family.key && row.pageSize === n)?.reason ?? 'not measured';
-        return [family.label, n, '–', '–', '–', '–', '–', `n/a: ${reason}`, '–'];
+        return [family.label, n, '–', ...SUBGRAPHS.map(() => '–'), '–', `n/a: ${reason}`, '–'];
       }
       const names = SUBGRAPHS.filter((name) => m.commands[name].length > 0)
         .map((name) => `${name}: ${compact(m.commands[name])}`)
@@ -269,13 +270,11 @@ async function run({ quick, cleanups, log, saveChart }: ScenarioContext): Promis
     '',
     `MongoDB commands per operation through the gateway, with the subgraphs' Redis cache cold (${quick ? 'quick' : 'full'} run; each figure repeated ${size.repeats} times${unstable.length === 0 ? ', identical every time' : ', see the problems'}). "Objects" counts the objects in the answer, to show the work the same commands did; "cold ms" is the median latency of the repeats, for context only (one request at a time, on FerretDB):`,
     '',
-    table(['operation', 'page size', 'objects', 'auth', 'posts', 'cart', 'total', 'commands sent', 'cold ms'], rows, [
+    table(['operation', 'page size', 'objects', ...SUBGRAPHS, 'total', 'commands sent', 'cold ms'], rows, [
       'l',
       'r',
       'r',
-      'r',
-      'r',
-      'r',
+      ...SUBGRAPHS.map(() => 'r' as const),
       'r',
       'l',
     ]),

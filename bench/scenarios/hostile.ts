@@ -3,7 +3,7 @@ import { startTestServices } from '../../scripts/services';
 import { CATEGORIES, DEFAULT_SEED, campaignArbitraries, categoryRequests, type Category } from '../../test/hostile/campaign';
 import { createFixtures, secretsOf } from '../../test/hostile/fixtures';
 import { logReport, scanLogs } from '../../test/hostile/log-scan';
-import { startHostileStack } from '../../test/hostile/process-stack';
+import { originsOf, startHostileStack } from '../../test/hostile/process-stack';
 import { createCampaignRunner, settledRss, warmUp } from '../../test/hostile/run-campaign';
 import { renderBarChart } from '../lib/chart';
 import { CANDIDATES, SMALL_REAL, TRIVIAL, measureAlone, type Measured } from '../lib/costly-documents';
@@ -50,7 +50,7 @@ async function run({ quick, cleanups, log, saveChart }: ScenarioContext): Promis
   const runner = createCampaignRunner(
     {
       gateways: [{ mode: 'production', origin: gateway.origin }],
-      subgraphs: { auth: stack.subgraphs.auth.origin, posts: stack.subgraphs.posts.origin, cart: stack.subgraphs.cart.origin },
+      subgraphs: originsOf(stack.subgraphs),
     },
     { concurrency: size.concurrency },
   );

@@ -24,7 +24,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
 function supergraphWithoutTrending(): string {
   const posts = SUBGRAPHS.find((subgraph) => subgraph.name === 'posts')!;
   const schema = readFileSync(posts.schemaPath, 'utf8').replace(
-    /\s*"""\n\s*The most used tags[\s\S]*?trendingTags\(limit: Int = 10\): \[TagCount!\]! @cacheControl\(maxAge: 30\)/,
+    /\s*"""\n\s*The most used tags[\s\S]*?trendingTags\(limit: Int = 10\): \[TagCount!\]!? @cacheControl\(maxAge: 30\)/,
     '',
   );
   const edited = path.join(dir, 'posts.graphql');

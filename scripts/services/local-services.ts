@@ -1,31 +1,46 @@
 import { join } from 'node:path';
 import { isRecordRunning, readPidFile, updatePidFile, type PidFile } from './pid-file';
 import { pingMongoWire } from './ping-mongo-wire';
+import { pingPostgres } from './ping-postgres';
 import { pingRedis } from './ping-redis';
 import { stopPid } from './process-utils';
+import { startPostgres } from './start-postgres';
 import { startFerretDb, startRedis } from './start-services';
 import { SERVICE_NAMES, serviceUrl, type RunningService, type ServiceName } from './types';
 
+/**
+ * The dev stack's PostgreSQL port (`POSTGRES_PORT`): not 5432, where a system PostgreSQL (the
+ * cluster Debian's package creates) may run, and below the range free ports come from.
+ */
+export const DEV_POSTGRES_PORT = 5433;
+
 /** Where the dev stack runs and keeps its data. */
 export interface LocalServicesOptions {
+  /** FerretDB's PostgreSQL. @defaultValue DEV_POSTGRES_PORT */
+  postgresPort?: number;
   mongoPort: number;
   /** The durable Redis (queues, sessions, throttles). */
   redisPort: number;
   /** The cache Redis (bounded, evicts least recently used keys). */
   redisCachePort: number;
   /**
-   * Data goes to `<dataRoot>/ferretdb`, `<dataRoot>/redis` (the durable Redis' append-only file)
-   * and `<dataRoot>/redis-cache` (nothing kept); pids to `<dataRoot>/pids.json`.
+   * Data goes to `<dataRoot>/postgres` (FerretDB's documents), `<dataRoot>/ferretdb` (its state),
+   * `<dataRoot>/redis` (the durable Redis' append-only file) and `<dataRoot>/redis-cache`
+   * (nothing kept); pids to `<dataRoot>/pids.json`.
    */
   dataRoot: string;
   /** Start daemons that outlive this process (`npm run services start`). Default false. */
   detached?: boolean;
-  /** Which services to manage (default all), e.g. to skip one given by MONGO_URL/REDIS_URL. */
+  /**
+   * Which services to manage (default all), e.g. to skip one given by MONGO_URL/REDIS_URL.
+   * `ferretdb` brings `postgres` with it: FerretDB stores its documents there.
+   */
   only?: readonly ServiceName[];
 }
 
 /** The dev stack; a service is undefined when excluded by `only`. */
 export interface LocalServices {
+  postgres: RunningService | undefined;
   ferretdb: RunningService | undefined;
   redis: RunningService | undefined;
   redisCache: RunningService | undefined;
@@ -52,13 +67,26 @@ export interface StopOutcome {
 
 /** Health check of a service on 127.0.0.1. */
 export function pingService(name: ServiceName, port: number): Promise<boolean> {
+  if (name === 'postgres') return pingPostgres(port);
   return name === 'ferretdb' ? pingMongoWire(port) : pingRedis(port);
 }
 
-type Ports = Pick<LocalServicesOptions, 'mongoPort' | 'redisPort' | 'redisCachePort'>;
+type Ports = Pick<LocalServicesOptions, 'postgresPort' | 'mongoPort' | 'redisPort' | 'redisCachePort'>;
 
 function portOf(name: ServiceName, options: Ports): number {
-  return { ferretdb: options.mongoPort, redis: options.redisPort, 'redis-cache': options.redisCachePort }[name];
+  return {
+    postgres: options.postgresPort ?? DEV_POSTGRES_PORT,
+    ferretdb: options.mongoPort,
+    redis: options.redisPort,
+    'redis-cache': options.redisCachePort,
+  }[name];
+}
+
+/** The services to manage: `only` (default all), with FerretDB's PostgreSQL when FerretDB is in. */
+function wantedServices(only: readonly ServiceName[] | undefined): ServiceName[] {
+  const wanted = new Set(only ?? SERVICE_NAMES);
+  if (wanted.has('ferretdb')) wanted.add('postgres');
+  return SERVICE_NAMES.filter((name) => wanted.has(name));
 }
 
 function recordedPid(name: ServiceName, port: number, records: PidFile): number | undefined {
@@ -78,8 +106,25 @@ async function startOrReuse(name: ServiceName, options: LocalServicesOptions, re
     detached: options.detached ?? false,
     logFile: join(options.dataRoot, `${name}.log`),
   };
-  if (name === 'ferretdb') return startFerretDb(serviceOptions);
+  // Development data is kept across restarts of the machine too.
+  if (name === 'postgres') return startPostgres({ ...serviceOptions, durable: true });
+  if (name === 'ferretdb') {
+    const postgresqlUrl = serviceUrl('postgres', portOf('postgres', options));
+    return startFerretDb({ ...serviceOptions, backend: 'postgresql', postgresqlUrl });
+  }
   return startRedis({ ...serviceOptions, name, role: name === 'redis' ? 'durable' : 'cache' });
+}
+
+/** Starts (or reuses) each service; FerretDB only once its PostgreSQL answers. */
+function startAll(wanted: readonly ServiceName[], options: LocalServicesOptions, records: PidFile) {
+  const postgres = wanted.includes('postgres') ? startOrReuse('postgres', options, records) : undefined;
+  return Promise.allSettled(
+    wanted.map((name) => {
+      if (name === 'postgres' && postgres) return postgres;
+      if (name === 'ferretdb' && postgres) return postgres.then(() => startOrReuse(name, options, records));
+      return startOrReuse(name, options, records);
+    }),
+  );
 }
 
 /**
@@ -88,9 +133,9 @@ async function startOrReuse(name: ServiceName, options: LocalServicesOptions, re
  * the ones this call started are stopped again before the error is thrown.
  */
 export async function startLocalServices(options: LocalServicesOptions): Promise<LocalServices> {
-  const wanted = options.only ?? SERVICE_NAMES;
+  const wanted = wantedServices(options.only);
   const records = await readPidFile(options.dataRoot);
-  const settled = await Promise.allSettled(wanted.map((name) => startOrReuse(name, options, records)));
+  const settled = await startAll(wanted, options, records);
   const running = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
   if (failures.length > 0) {
@@ -116,12 +161,16 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
     return { ...service, stop };
   };
   const services = running.map(withCleanup);
+  const find = (name: ServiceName) => services.find((service) => service.name === name);
   return {
-    ferretdb: services.find((service) => service.name === 'ferretdb'),
-    redis: services.find((service) => service.name === 'redis'),
-    redisCache: services.find((service) => service.name === 'redis-cache'),
+    postgres: find('postgres'),
+    ferretdb: find('ferretdb'),
+    redis: find('redis'),
+    redisCache: find('redis-cache'),
     stop: async () => {
-      await Promise.all(services.map((service) => service.stop()));
+      // PostgreSQL last: FerretDB keeps sessions open in it until it exits.
+      await Promise.all(services.filter((service) => service.name !== 'postgres').map((service) => service.stop()));
+      await find('postgres')?.stop();
     },
   };
 }
@@ -131,16 +180,18 @@ export async function startLocalServices(options: LocalServicesOptions): Promise
  * process) and forgets them. Leaves unrecorded services alone. Idempotent.
  */
 export async function stopLocalServices(options: { dataRoot: string; only?: readonly ServiceName[] }): Promise<StopOutcome[]> {
-  const wanted = options.only ?? SERVICE_NAMES;
+  const wanted = wantedServices(options.only);
   const records = await readPidFile(options.dataRoot);
-  const outcomes = await Promise.all(
-    wanted.map(async (name): Promise<StopOutcome> => {
-      const record = records[name];
-      if (record === undefined) return { name, pid: undefined, state: 'not-recorded' };
-      if (!isRecordRunning(name, record)) return { name, pid: record.pid, state: 'not-running' };
-      return { name, pid: record.pid, state: (await stopPid(record.pid)) ? 'stopped' : 'not-running' };
-    }),
-  );
+  const stopOne = async (name: ServiceName): Promise<StopOutcome> => {
+    const record = records[name];
+    if (record === undefined) return { name, pid: undefined, state: 'not-recorded' };
+    if (!isRecordRunning(name, record)) return { name, pid: record.pid, state: 'not-running' };
+    // PostgreSQL's fast shutdown is SIGINT (SIGTERM waits for every session to end).
+    const stopped = await stopPid(record.pid, 5_000, name === 'postgres' ? 'SIGINT' : 'SIGTERM');
+    return { name, pid: record.pid, state: stopped ? 'stopped' : 'not-running' };
+  };
+  const first = await Promise.all(wanted.filter((name) => name !== 'postgres').map(stopOne));
+  const outcomes = wanted.includes('postgres') ? [await stopOne('postgres'), ...first] : first;
   await updatePidFile(options.dataRoot, (current) => {
     for (const name of wanted) delete current[name];
   });
@@ -151,7 +202,7 @@ export async function stopLocalServices(options: { dataRoot: string; only?: read
 export async function localServicesStatus(options: Omit<LocalServicesOptions, 'detached'>): Promise<ServiceStatus[]> {
   const records = await readPidFile(options.dataRoot);
   return Promise.all(
-    (options.only ?? SERVICE_NAMES).map(async (name): Promise<ServiceStatus> => {
+    wantedServices(options.only).map(async (name): Promise<ServiceStatus> => {
       const port = portOf(name, options);
       return {
         name,

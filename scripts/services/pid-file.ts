@@ -15,7 +15,12 @@ export interface PidRecord {
 /** Contents of `<dataRoot>/pids.json`. */
 export type PidFile = Partial<Record<ServiceName, PidRecord>>;
 
-const EXECUTABLE: Record<ServiceName, string> = { ferretdb: 'ferretdb', redis: 'redis-server', 'redis-cache': 'redis-server' };
+const EXECUTABLE: Record<ServiceName, string> = {
+  postgres: 'postgres',
+  ferretdb: 'ferretdb',
+  redis: 'redis-server',
+  'redis-cache': 'redis-server',
+};
 
 function pidFilePath(dataRoot: string): string {
   return join(dataRoot, 'pids.json');

@@ -51,12 +51,12 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /**
- * Stops a process that is not our child: SIGTERM, up to `graceMs`, then SIGKILL.
+ * Stops a process that is not our child: SIGTERM (or `first`), up to `graceMs`, then SIGKILL.
  * Returns false when it was not running. Safe to call twice.
  */
-export async function stopPid(pid: number, graceMs = 5_000): Promise<boolean> {
+export async function stopPid(pid: number, graceMs = 5_000, first: NodeJS.Signals = 'SIGTERM'): Promise<boolean> {
   if (!isPidAlive(pid)) return false;
-  signal(pid, 'SIGTERM');
+  signal(pid, first);
   if (await waitForPidExit(pid, graceMs)) return true;
   signal(pid, 'SIGKILL');
   if (!(await waitForPidExit(pid, 2_000))) throw new Error(`Process ${pid} is still alive after SIGKILL`);

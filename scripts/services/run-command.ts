@@ -16,12 +16,21 @@ export interface RunCommandOptions {
   env?: NodeJS.ProcessEnv;
   /** Echo the output to our stderr while it runs (long installs). */
   echo?: boolean;
+  /** Run as this user and group (we must be root), e.g. PostgreSQL's initdb. */
+  uid?: number;
+  gid?: number;
 }
 
 /** Runs a command to completion, capturing its output; rejects only when it cannot be spawned. */
 export function runCommand(command: string, args: readonly string[], options: RunCommandOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
+    });
     let stdout = '';
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

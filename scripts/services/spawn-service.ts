@@ -21,6 +21,13 @@ export interface SpawnServiceOptions {
   detached?: boolean;
   /** Required when detached: its output cannot go to pipes that die with us. */
   logFile?: string;
+  /** Run as this user and group (we must be root): PostgreSQL refuses to run as root. */
+  uid?: number;
+  gid?: number;
+  /** What `stop()` sends first. @defaultValue 'SIGTERM' (PostgreSQL's fast shutdown is SIGINT) */
+  stopSignal?: NodeJS.Signals;
+  /** Working folder of the process. @defaultValue ours */
+  cwd?: string;
 }
 
 /** Attached children get SIGTERM if we exit without stopping them, so none is orphaned. */
@@ -36,9 +43,17 @@ function trackAttached(child: ChildProcess): void {
   });
 }
 
+function identity(options: SpawnServiceOptions): { uid?: number; gid?: number; cwd?: string } {
+  return {
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  };
+}
+
 function launch(options: SpawnServiceOptions, output: string[]): ChildProcess {
   if (!options.detached) {
-    const child = spawn(options.bin, options.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.bin, options.args, { stdio: ['ignore', 'pipe', 'pipe'], ...identity(options) });
     const keep = (chunk: Buffer): void => {
       output.push(...chunk.toString().split('\n'));
       output.splice(0, Math.max(0, output.length - OUTPUT_LINES));
@@ -54,7 +69,7 @@ function launch(options: SpawnServiceOptions, output: string[]): ChildProcess {
   if (options.logFile === undefined) throw new Error(`${options.name}: a detached service needs a logFile`);
   const fd = openSync(options.logFile, 'w');
   try {
-    const child = spawn(options.bin, options.args, { detached: true, stdio: ['ignore', fd, fd] });
+    const child = spawn(options.bin, options.args, { detached: true, stdio: ['ignore', fd, fd], ...identity(options) });
     child.unref();
     return child;
   } finally {
@@ -64,7 +79,7 @@ function launch(options: SpawnServiceOptions, output: string[]): ChildProcess {
 
 /**
  * Spawns a service, waits until `isHealthy` answers true (polling every 100 ms, 20 s at most) and
- * returns a handle whose `stop()` sends SIGTERM, waits 5 s, then SIGKILL. Fails fast when the port
+ * returns a handle whose `stop()` sends SIGTERM (or `stopSignal`), waits 5 s, then SIGKILL. Fails fast when the port
  * is already taken or the process exits, with the last lines of its output in the error.
  */
 export async function spawnService(options: SpawnServiceOptions): Promise<RunningService> {
@@ -96,7 +111,7 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Runnin
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       if (exitReason !== undefined) return;
-      child.kill('SIGTERM');
+      child.kill(options.stopSignal ?? 'SIGTERM');
       if (await settlesWithin(exited, STOP_GRACE_MS)) return;
       child.kill('SIGKILL');
       await settlesWithin(exited, 2_000);

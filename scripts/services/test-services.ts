@@ -1,11 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports';
-import { startFerretDb, startRedis } from './start-services';
+import { DEV_POSTGRES_PORT } from './local-services';
+import { startFerretDb, startRedis, type FerretDbBackend } from './start-services';
 import type { RunningService } from './types';
 
-/** Throwaway FerretDB + Redis for one test run. */
+/** Throwaway FerretDB (on its own PostgreSQL) + Redis for one test run. */
 export interface TestServices {
   /** `mongodb://127.0.0.1:<port>` (no database name: each suite picks its own). */
   mongoUrl: string;
@@ -16,9 +17,9 @@ export interface TestServices {
   redisUrl: string;
   mongoPort: number;
   redisPort: number;
-  /** The `supergraph-test-XXXX` temp folder holding both data dirs. */
+  /** The `supergraph-test-XXXX` temp folder holding every data dir. */
   dataRoot: string;
-  /** Stops both services and deletes `dataRoot`. Safe to call twice. */
+  /** Stops the services and deletes `dataRoot`. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -28,6 +29,8 @@ function devPorts(): Set<number> {
     27017,
     6379,
     6380,
+    DEV_POSTGRES_PORT,
+    Number(process.env.POSTGRES_PORT),
     Number(process.env.MONGO_PORT),
     Number(process.env.REDIS_PORT),
     Number(process.env.REDIS_CACHE_PORT),
@@ -43,16 +46,25 @@ async function testPort(): Promise<number> {
   }
 }
 
+/** Options for {@link startTestServices}. */
+export interface TestServicesOptions {
+  /** FerretDB's storage. @defaultValue 'postgresql' (what the dev stack runs) */
+  backend?: FerretDbBackend;
+}
+
 /**
- * Starts FerretDB and Redis on fresh free ports with data in a new temp folder
- * (`<os.tmpdir()>/supergraph-test-XXXX`), for jest's globalSetup. Never touches the dev stack.
+ * Starts FerretDB (on a PostgreSQL of its own, unless `backend` says SQLite) and Redis on fresh
+ * free ports with data in a new temp folder (`<os.tmpdir()>/supergraph-test-XXXX`), for jest's
+ * globalSetup and the benchmarks. Never touches the dev stack.
  */
-export async function startTestServices(): Promise<TestServices> {
+export async function startTestServices(options: TestServicesOptions = {}): Promise<TestServices> {
   const dataRoot = await mkdtemp(join(tmpdir(), 'supergraph-test-'));
+  // PostgreSQL runs as its own user when we are root: it must get through to its data folder.
+  await chmod(dataRoot, 0o711);
   const mongoPort = await testPort();
   const redisPort = await testPort();
   const settled = await Promise.allSettled([
-    startFerretDb({ port: mongoPort, dataDir: join(dataRoot, 'ferretdb') }),
+    startFerretDb({ port: mongoPort, dataDir: join(dataRoot, 'ferretdb'), backend: options.backend ?? 'postgresql' }),
     startRedis({ port: redisPort, dataDir: join(dataRoot, 'redis') }),
   ]);
   const running: RunningService[] = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));

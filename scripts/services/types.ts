@@ -1,11 +1,11 @@
 /**
- * The local services the project runs against: FerretDB, the durable Redis (queues, sessions,
- * throttles) and the cache Redis (evictable).
+ * The local services the project runs against: FerretDB and the PostgreSQL it stores its data
+ * in, the durable Redis (queues, sessions, throttles) and the cache Redis (evictable).
  */
-export type ServiceName = 'ferretdb' | 'redis' | 'redis-cache';
+export type ServiceName = 'postgres' | 'ferretdb' | 'redis' | 'redis-cache';
 
-/** Every managed service, in start order. */
-export const SERVICE_NAMES: readonly ServiceName[] = ['ferretdb', 'redis', 'redis-cache'];
+/** Every managed service, in start order (FerretDB needs its PostgreSQL). */
+export const SERVICE_NAMES: readonly ServiceName[] = ['postgres', 'ferretdb', 'redis', 'redis-cache'];
 
 /** Options for starting one service process. */
 export interface ServiceOptions {
@@ -22,7 +22,7 @@ export interface ServiceOptions {
 /** A service that answers on `port`, either started by us or reused. */
 export interface RunningService {
   readonly name: ServiceName;
-  /** `mongodb://127.0.0.1:<port>` or `redis://127.0.0.1:<port>`. */
+  /** `mongodb://127.0.0.1:<port>`, `redis://127.0.0.1:<port>` or `postgres://postgres@127.0.0.1:<port>/postgres`. */
   readonly url: string;
   readonly port: number;
   /** Process id; undefined when a service we did not start was reused. */
@@ -35,5 +35,6 @@ export interface RunningService {
 
 /** Builds the connection URL for a service on 127.0.0.1. */
 export function serviceUrl(name: ServiceName, port: number): string {
+  if (name === 'postgres') return `postgres://postgres@127.0.0.1:${port}/postgres`;
   return name === 'ferretdb' ? `mongodb://127.0.0.1:${port}` : `redis://127.0.0.1:${port}`;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DEFAULT_SEED, interleavedCampaign } from './campaign';
 import { createFixtures, secretsOf, type CampaignFixtures } from './fixtures';
 import { logReport, scanLogs } from './log-scan';
-import { startHostileStack, type HostileStack } from './process-stack';
+import { originsOf, startHostileStack, type HostileStack } from './process-stack';
 import { createCampaignRunner, settledRss, warmUp, type CampaignRunner } from './run-campaign';
 
 /**
@@ -57,7 +57,7 @@ describe('hostile campaign against the real processes', () => {
     runner = createCampaignRunner(
       {
         gateways,
-        subgraphs: { auth: stack.subgraphs.auth.origin, posts: stack.subgraphs.posts.origin, cart: stack.subgraphs.cart.origin },
+        subgraphs: originsOf(stack.subgraphs),
       },
       { concurrency: CONCURRENCY },
     );

@@ -3,20 +3,22 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, writeSync 
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SUBGRAPH_NAMES, type SubgraphName } from '@supergraph/registry';
 import { testEnv } from '@supergraph/testing';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 
 /**
  * The supergraph as real processes (`node --import tsx <app>/src/main.ts`), each with every line it prints
- * written to a file, so a campaign can read their logs afterwards: the three subgraphs in production mode and
+ * written to a file, so a campaign can read their logs afterwards: every subgraph in production mode and
  * two gateways in front of them, one `NODE_ENV=production`, one `development`. All log at `debug`.
  */
 
 const root = path.resolve(__dirname, '../..');
-const SUBGRAPHS = ['auth', 'posts', 'cart'] as const;
+/** The registry's subgraphs (subgraphs/<name>/subgraph.json). */
+const SUBGRAPHS = SUBGRAPH_NAMES;
 
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+export type { SubgraphName };
 export type GatewayMode = 'production' | 'development';
 
 /** One app running as its own process. */
@@ -165,6 +167,11 @@ async function startApp(name: string, entry: string, env: Record<string, string>
   return app;
 }
 
+/** Each subgraph's origin, by name: where a campaign sends requests straight to a subgraph. */
+export function originsOf(subgraphs: Record<SubgraphName, AppProcess>): Record<SubgraphName, string> {
+  return Object.fromEntries(Object.entries(subgraphs).map(([name, app]) => [name, app.origin])) as Record<SubgraphName, string>;
+}
+
 /** Starts the subgraphs, then the gateways in front of them, on free ports against the test servers. */
 export async function startHostileStack(options: HostileStackOptions = {}): Promise<HostileStack> {
   const logDir = mkdtempSync(path.join(os.tmpdir(), 'supergraph-hostile-'));
@@ -180,7 +187,7 @@ export async function startHostileStack(options: HostileStackOptions = {}): Prom
       await Promise.all(started.filter((app) => !app.name.startsWith('gateway')).map((app) => app.stop()));
       await Promise.all(Object.values(envs).map((env) => dropDatabase(env.MONGO_URL)));
       await deleteKeys(
-        envs.auth.REDIS_URL,
+        testEnv('gateway').REDIS_URL,
         [...Object.values(envs), ...gatewayEnvs].map((env) => env.REDIS_KEY_PREFIX),
       );
     })());
@@ -198,9 +205,7 @@ export async function startHostileStack(options: HostileStackOptions = {}): Prom
         const env = testEnv('gateway', {
           NODE_ENV: mode,
           LOG_LEVEL: 'debug',
-          AUTH_URL: `${subgraphs.auth.origin}/graphql`,
-          POSTS_URL: `${subgraphs.posts.origin}/graphql`,
-          CART_URL: `${subgraphs.cart.origin}/graphql`,
+          SUBGRAPH_URLS: SUBGRAPHS.map((name) => `${name}=${subgraphs[name].origin}/graphql`).join(','),
           ...options.gatewayEnv,
         });
         gatewayEnvs.push(env);

@@ -3,31 +3,20 @@ import { queuePrefix } from '@supergraph/queue';
 import { buildWorker, type BuiltWorker } from '@supergraph/subgraph';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { loadAuthWorkerConfig } from '../../subgraphs/auth/src/config';
-import { authWorker } from '../../subgraphs/auth/src/worker-definition';
-import { loadCartWorkerConfig } from '../../subgraphs/cart/src/config';
-import { cartWorker } from '../../subgraphs/cart/src/worker-definition';
-import { loadPostsConfig } from '../../subgraphs/posts/src/config';
-import { postsWorker } from '../../subgraphs/posts/src/worker-definition';
+import type { SubgraphName } from '@supergraph/registry';
 import type { TestStack } from '../support/stack';
+import { subgraphModules } from '../support/subgraph-modules';
 
 /** Starts one subgraph's worker in this process, on the stack's settings, mailing `smtpUrl`. */
-export function startWorker(stack: TestStack, name: 'auth' | 'posts' | 'cart', smtpUrl: string): Promise<BuiltWorker> {
-  const logger = createLogger({ service: `${name}-worker`, level: 'silent' });
-  if (name === 'posts') {
-    const config = loadPostsConfig(stack.envs.posts);
-    return buildWorker(postsWorker(config), config, logger);
-  }
-  if (name === 'auth') {
-    const config = loadAuthWorkerConfig({ ...stack.envs.auth, SMTP_URL: smtpUrl });
-    return buildWorker(authWorker(config), config, logger);
-  }
-  const config = loadCartWorkerConfig({ ...stack.envs.cart, SMTP_URL: smtpUrl });
-  return buildWorker(cartWorker(config), config, logger);
+export async function startWorker(stack: TestStack, name: SubgraphName, smtpUrl: string): Promise<BuiltWorker> {
+  const { worker } = subgraphModules(name);
+  if (!worker) throw new Error(`subgraph ${name} has no worker`);
+  const config = worker.loadConfig({ ...stack.envs[name], ...(worker.mail ? { SMTP_URL: smtpUrl } : {}) });
+  return buildWorker(worker.define(config), config, createLogger({ service: `${name}-worker`, level: 'silent' }));
 }
 
 /** A view of one of the stack's queues, as BullMQ sees it in Redis. */
-export function inspectQueue(stack: TestStack, subgraph: 'auth' | 'posts' | 'cart', name: string) {
+export function inspectQueue(stack: TestStack, subgraph: SubgraphName, name: string) {
   const env = stack.envs[subgraph];
   const redis = new Redis(env.REDIS_URL!, { maxRetriesPerRequest: null });
   const queue = new Queue(name, { connection: redis, prefix: queuePrefix(env) });

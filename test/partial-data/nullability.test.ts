@@ -1,3 +1,4 @@
+import type { SubgraphName } from '@supergraph/registry';
 import { errorCodes } from '@supergraph/testing';
 import { addProduct } from '../support/products';
 import { startTestStack, type TestStack } from '../support/stack';
@@ -26,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 /** Runs `check` with one subgraph stopped, and brings it back whatever happens. */
-async function withStopped(name: 'auth' | 'posts' | 'cart', check: () => Promise<void>): Promise<void> {
+async function withStopped(name: SubgraphName, check: () => Promise<void>): Promise<void> {
   await stack.stopSubgraph(name);
   try {
     await check();

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SUBGRAPH_NAMES, subgraphEnvPrefix } from '@supergraph/registry';
 import { graphql, testEnv } from '@supergraph/testing';
 import { isPortOpen, stopLocalServices } from '../../scripts/services';
 import { ownPorts, type OwnedPorts } from './owned-ports';
@@ -40,30 +41,35 @@ function commandLine(pid: number): string {
   }
 }
 
-const PORT_NAMES = [
+const OWN_PORT_NAMES = [
   'GATEWAY_PORT',
-  'AUTH_PORT',
-  'POSTS_PORT',
-  'CART_PORT',
   'ADMIN_PORT',
   'SMTP_SINK_PORT',
+  'POSTGRES_PORT',
   'MONGO_PORT',
   'REDIS_PORT',
   'REDIS_CACHE_PORT',
 ] as const;
+/** `<NAME>_PORT`, the variable that moves a subgraph in the launcher. */
+const subgraphPort = (name: string): string => `${subgraphEnvPrefix(name)}_PORT`;
+/** Every port the launcher reads: its own, and one per subgraph of the registry. */
+const PORT_NAMES = [...OWN_PORT_NAMES, ...SUBGRAPH_NAMES.map(subgraphPort)];
 
 /**
  * Starts the launcher as `npm run dev` does, on ports this test owns, with its data in a temp
- * folder. With `ownServices` it starts its own FerretDB and two Redis; otherwise it uses the test
+ * folder. With `ownServices` it starts its own PostgreSQL, FerretDB and two Redis; otherwise it uses the test
  * servers (quicker).
  */
 async function launch(options: { ownServices?: boolean; logLevel?: string } = {}) {
   const owned: OwnedPorts = await ownPorts(PORT_NAMES.length);
   const ports = Object.fromEntries(PORT_NAMES.map((name, index) => [name, owned.ports[index]!])) as Record<
-    (typeof PORT_NAMES)[number],
+    (typeof OWN_PORT_NAMES)[number],
     number
-  >;
+  > &
+    Partial<Record<string, number>>;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'supergraph-dev-'));
+  // FerretDB's PostgreSQL runs as its own user when we are root: it must get through to its data.
+  chmodSync(dataDir, 0o711);
   cleanups.push(
     () => owned.release(),
     () => rmSync(dataDir, { recursive: true, force: true }),
@@ -105,7 +111,7 @@ async function launch(options: { ownServices?: boolean; logLevel?: string } = {}
     }
     throw new Error(`not within ${seconds} s: ${what}; the launcher said:\n${output}`);
   };
-  const anyPortOpen = async () => (await Promise.all(Object.values(ports).map((port) => isPortOpen(port)))).some(Boolean);
+  const anyPortOpen = async () => (await Promise.all(Object.values(ports).map((port) => isPortOpen(port!)))).some(Boolean);
   /** The one live process of the stack running `entry`. */
   const pidOf = (entry: string): number => {
     const pids = processesWith(marker).filter((pid) => commandLine(pid).includes(path.join(root, entry)));
@@ -134,7 +140,7 @@ async function launch(options: { ownServices?: boolean; logLevel?: string } = {}
 afterAll(async () => {
   // Only when a test failed: what a launcher left behind.
   for (const pid of markers.flatMap(processesWith)) process.kill(pid, 'SIGKILL');
-  for (const pid of leftovers) if (/ferretdb|redis-server/.test(commandLine(pid))) process.kill(pid, 'SIGKILL');
+  for (const pid of leftovers) if (/ferretdb|redis-server|postgres/.test(commandLine(pid))) process.kill(pid, 'SIGKILL');
   for (const cleanup of cleanups) await cleanup();
 });
 
@@ -166,17 +172,18 @@ it('brings back a SIGKILLed subgraph, worker and gateway; SIGTERM then stops it 
     string,
     { pid: number }
   >;
-  expect(Object.keys(recorded).sort()).toEqual(['ferretdb', 'redis', 'redis-cache']);
-  const servicePids = ['ferretdb', 'redis', 'redis-cache'].map((name) => recorded[name]!.pid);
+  expect(Object.keys(recorded).sort()).toEqual(['ferretdb', 'postgres', 'redis', 'redis-cache']);
+  const servicePids = ['postgres', 'ferretdb', 'redis', 'redis-cache'].map((name) => recorded[name]!.pid);
   leftovers.push(...servicePids);
   expect(servicePids.map(commandLine)).toEqual([
+    expect.stringContaining('postgres'),
     expect.stringContaining('ferretdb'),
     expect.stringContaining('redis-server'),
     expect.stringContaining('redis-server'),
   ]);
 
   const victims = [
-    { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: dev.ports.POSTS_PORT },
+    { name: 'posts', entry: 'subgraphs/posts/src/main.ts', port: dev.ports[subgraphPort('posts')]! },
     { name: 'posts-worker', entry: 'subgraphs/posts/src/worker.ts', port: undefined },
     { name: 'gateway', entry: 'gateway/src/main.ts', port: dev.ports.GATEWAY_PORT },
   ];
@@ -209,7 +216,7 @@ it('brings back a SIGKILLed subgraph, worker and gateway; SIGTERM then stops it 
   const outcomes = await otherStop;
   await dev.expectAllGone();
   expect(servicePids.filter((pid) => commandLine(pid) !== '')).toEqual([]);
-  expect(outcomes.map((outcome) => outcome.name)).toEqual(['ferretdb', 'redis', 'redis-cache']);
+  expect(outcomes.map((outcome) => outcome.name)).toEqual(['postgres', 'ferretdb', 'redis', 'redis-cache']);
   expect(dev.output()).not.toMatch(/ENOENT|Unhandled|TypeError/);
   expect(readdirSync(dev.env.DEV_DATA_DIR).filter((name) => name.startsWith('pids.json'))).toEqual([]);
 }, 420_000);

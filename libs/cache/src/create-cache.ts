@@ -2,6 +2,10 @@ import type { Logger } from '@supergraph/logger';
 import type { RedisClient } from '@supergraph/redis';
 import { decode, encode } from './codec';
 import { bumpGenerations, readGenerations } from './generations';
+import { createSingleFlight } from './single-flight';
+
+/** How many loads of a list a miss waits for before it loads anyway. */
+const MAX_LIST_WAITS = 3;
 
 /** The prefix of every key the cache writes (`cache:<namespace>:...`). */
 export const CACHE_PREFIX = 'cache:';
@@ -57,6 +61,12 @@ export interface Cache {
    * all of them, and one `load` call with only the requests that missed.
    */
   lists<T>(requests: readonly ListRequest[], load: (missing: ListRequest[]) => Promise<Map<string, T>>): Promise<Map<string, T>>;
+  /**
+   * Stores an entity the caller has just created under an id no one else knew, so no other write
+   * of it can have happened: its first read then needs no query. Only for that case (a value read
+   * back from MongoDB goes through {@link Cache.entities}). Never throws.
+   */
+  primeCreated<T>(kind: string, id: string, value: T): Promise<void>;
   /** Bumps generations after a write. Never throws; replayed later when Redis is down. */
   invalidate(keys: readonly string[]): Promise<void>;
   stats: CacheStats;
@@ -76,6 +86,16 @@ export function createCache(options: CacheOptions): Cache {
   let bypassUntil = 0;
   const stats: CacheStats = { hits: 0, misses: 0, errors: 0 };
   let lastError = 0;
+  // Concurrent misses of one key (one value at one generation) share one load.
+  const flights = createSingleFlight();
+  /**
+   * The load of each list (its families and variant) running in this process, with the key
+   * (generation) it loads. A miss of a newer generation waits for it to end before loading: a
+   * list invalidated faster than it loads (the feed, under many writers) then costs one load at
+   * a time, not one more per write.
+   */
+  const listLoads = new Map<string, { key: string; done: Promise<unknown> }>();
+  const listIdentity = (request: ListRequest) => `${request.dependsOn.join('+')}:${request.variant}`;
 
   const failed = (error: unknown, what: string) => {
     stats.errors += 1;
@@ -111,6 +131,7 @@ export function createCache(options: CacheOptions): Cache {
   const lists = async <T>(
     requests: readonly ListRequest[],
     load: (missing: ListRequest[]) => Promise<Map<string, T>>,
+    waits = 0,
   ): Promise<Map<string, T>> => {
     const result = new Map<string, T>();
     if (requests.length === 0) return result;
@@ -140,15 +161,52 @@ export function createCache(options: CacheOptions): Cache {
     stats.hits += requests.length - missing.length;
     stats.misses += missing.length;
     if (missing.length === 0) return result;
-    const loaded = await load(missing);
-    const writes: Array<Promise<unknown>> = [];
-    requests.forEach((request, index) => {
-      if (!loaded.has(request.id)) return;
-      const value = loaded.get(request.id);
-      result.set(request.id, value as T);
-      writes.push(redis.set(keys[index] as string, encode(value), 'EX', listTtlSeconds));
+    const keyOf = new Map(requests.map((request, index) => [request, keys[index] as string]));
+    const older = missing.flatMap((request) => {
+      const running = listLoads.get(listIdentity(request));
+      return running && running.key !== keyOf.get(request) ? [running.done] : [];
     });
-    await Promise.all(writes).catch((error: unknown) => failed(error, 'write lists'));
+    if (older.length > 0 && waits < MAX_LIST_WAITS) {
+      // Then read again: the list is probably cached by now, or loading at our generation.
+      await Promise.all(older.map((done) => done.catch(() => undefined)));
+      stats.misses -= missing.length;
+      for (const [id, value] of await lists(missing, load, waits + 1)) result.set(id, value);
+      return result;
+    }
+    const byKey = new Map(missing.map((request) => [keyOf.get(request) as string, request]));
+    const loaded = await flights.run<{ value: T }>([...byKey.keys()], async (started) => {
+      const wanted = started.map((key) => byKey.get(key) as ListRequest);
+      // Done once the loaded lists are stored, so that a miss waiting for it then finds them.
+      let finish!: () => void;
+      const done = new Promise<void>((resolve) => (finish = resolve));
+      for (const request of wanted) {
+        const identity = listIdentity(request);
+        const entry = { key: keyOf.get(request) as string, done };
+        listLoads.set(identity, entry);
+        void done.then(() => {
+          if (listLoads.get(identity) === entry) listLoads.delete(identity);
+        });
+      }
+      try {
+        const values = await load(wanted);
+        const found = new Map<string, { value: T }>();
+        const writes: Array<Promise<unknown>> = [];
+        for (const request of wanted) {
+          if (!values.has(request.id)) continue;
+          const value = values.get(request.id) as T;
+          found.set(keyOf.get(request) as string, { value });
+          writes.push(redis.set(keyOf.get(request) as string, encode(value), 'EX', listTtlSeconds));
+        }
+        await Promise.all(writes).catch((error: unknown) => failed(error, 'write lists'));
+        return found;
+      } finally {
+        finish();
+      }
+    });
+    for (const request of missing) {
+      const entry = loaded.get(keyOf.get(request) as string);
+      if (entry) result.set(request.id, entry.value);
+    }
     return result;
   };
 
@@ -185,15 +243,35 @@ export function createCache(options: CacheOptions): Cache {
       stats.hits += unique.length - misses.length;
       stats.misses += misses.length;
       if (misses.length === 0) return result;
-      const loaded = await load(misses);
-      const writes: Array<Promise<unknown>> = [];
-      for (const [id, value] of loaded) {
-        result.set(id, value as never);
-        const index = unique.indexOf(id);
-        writes.push(redis.set(`${namespace}:${kind}:{${id}}:${gens[index]}`, encode(value), 'EX', entityTtlSeconds));
+      const keyOf = new Map(misses.map((id) => [id, `${namespace}:${kind}:{${id}}:${gens[unique.indexOf(id)]}`]));
+      const idOf = new Map([...keyOf].map(([id, key]) => [key, id]));
+      const loaded = await flights.run([...idOf.keys()], async (started) => {
+        const values = await load(started.map((key) => idOf.get(key) as string));
+        const found = new Map<string, unknown>();
+        const writes: Array<Promise<unknown>> = [];
+        for (const [id, value] of values) {
+          const key = keyOf.get(id);
+          if (key === undefined) continue;
+          found.set(key, value);
+          writes.push(redis.set(key, encode(value), 'EX', entityTtlSeconds));
+        }
+        await Promise.all(writes).catch((error: unknown) => failed(error, `write ${kind}`));
+        return found;
+      });
+      for (const id of misses) {
+        const value = loaded.get(keyOf.get(id) as string);
+        if (value !== undefined) result.set(id, value as never);
       }
-      await Promise.all(writes).catch((error: unknown) => failed(error, `write ${kind}`));
       return result;
+    },
+    async primeCreated(kind, id, value) {
+      if (!usable()) return;
+      try {
+        const [gen] = await readGenerations(redis, [entityKey(kind, id)], genTtl);
+        await redis.set(`${namespace}:${kind}:{${id}}:${gen}`, encode(value), 'EX', entityTtlSeconds);
+      } catch (error) {
+        failed(error, `prime ${kind}`);
+      }
     },
     async list(dependsOn, variant, load) {
       const found = await lists([{ id: 'one', dependsOn, variant }], async () => new Map([['one', await load()]]));

@@ -104,6 +104,93 @@ describe('lists', () => {
   });
 });
 
+/** A loader that reads "the database" when called and answers when released, recording what it was asked for. */
+function heldLoad<T>(answer: (ids: string[]) => T) {
+  const calls: string[][] = [];
+  const waiting: Array<() => void> = [];
+  const load = async (ids: string[]) => {
+    calls.push(ids);
+    const value = answer(ids);
+    await new Promise<void>((resolve) => waiting.push(resolve));
+    return value;
+  };
+  /** Lets every load asked for so far answer. */
+  const release = () => waiting.splice(0).forEach((resolve) => resolve());
+  return { calls, load, release };
+}
+
+/** Waits until `count` loads were asked for (they start after Redis answered). */
+async function loadsAsked(calls: readonly unknown[], count: number): Promise<void> {
+  for (let i = 0; i < 200 && calls.length < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(calls).toHaveLength(count);
+}
+
+describe('concurrent misses', () => {
+  it('share one load per entity: readers of the same ids wait for the load already running', async () => {
+    const { calls, load, release } = heldLoad((ids) => new Map(ids.map((id) => [id, { id }])));
+    const first = cache.entities('thing', ['a', 'b'], load);
+    await loadsAsked(calls, 1);
+    const others = [cache.entities('thing', ['a', 'b'], load), cache.entities('thing', ['b', 'c'], load)];
+    await loadsAsked(calls, 2);
+    release();
+    const [a, ...rest] = await Promise.all([first, ...others]);
+    expect(calls).toEqual([['a', 'b'], ['c']]);
+    expect([...a!.keys()]).toEqual(['a', 'b']);
+    expect([...rest[1]!.keys()].sort()).toEqual(['b', 'c']);
+  });
+
+  it('share one load per list, and a load that fails fails its readers only once', async () => {
+    const { calls, load, release } = heldLoad(() => ({ page: 1 }));
+    const readers = Array.from({ length: 5 }, () => cache.list(['feed'], '10', () => load(['feed'])));
+    await loadsAsked(calls, 1);
+    release();
+    expect(await Promise.all(readers)).toEqual(Array.from({ length: 5 }, () => ({ page: 1 })));
+    expect(calls).toHaveLength(1);
+
+    await cache.invalidate([cache.listKey('feed')]);
+    let attempts = 0;
+    const failing = async () => {
+      attempts += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      throw new Error('database down');
+    };
+    const results = await Promise.allSettled([cache.list(['feed'], '10', failing), cache.list(['feed'], '10', failing)]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
+    expect(attempts).toBe(1);
+    expect(await cache.list(['feed'], '10', async () => ({ page: 2 }))).toEqual({ page: 2 });
+  });
+
+  it('load a list invalidated during its load once more for all newer readers, after the older load', async () => {
+    const version = { value: 1 };
+    const { calls, load, release } = heldLoad(() => ({ version: version.value }));
+    const old = cache.list(['feed'], '10', () => load(['feed']));
+    await loadsAsked(calls, 1);
+    version.value = 2;
+    await cache.invalidate([cache.listKey('feed')]);
+    const newer = Array.from({ length: 3 }, () => cache.list(['feed'], '10', () => load(['feed'])));
+    // They wait for the load already running (it read the database before the write) instead of adding theirs.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(1);
+    release();
+    await loadsAsked(calls, 2);
+    release();
+    expect(await old).toEqual({ version: 1 });
+    expect(await Promise.all(newer)).toEqual([{ version: 2 }, { version: 2 }, { version: 2 }]);
+  });
+});
+
+describe('primeCreated', () => {
+  it('stores a new entity so that its first read needs no load, until it is written again', async () => {
+    const { calls, load } = recordingLoad({ value: 2 });
+    await cache.primeCreated('thing', 'fresh', { id: 'fresh', version: 1 });
+    expect((await cache.entities('thing', ['fresh'], load)).get('fresh')).toEqual({ id: 'fresh', version: 1 });
+    expect(calls).toEqual([]);
+    await cache.invalidate([cache.entityKey('thing', 'fresh')]);
+    expect((await cache.entities('thing', ['fresh'], load)).get('fresh')).toMatchObject({ version: 2 });
+    expect(calls).toEqual([['fresh']]);
+  });
+});
+
 describe('without Redis', () => {
   it('fails open: reads go to the loader, invalidations wait, nothing throws', async () => {
     const down = createRedisClient('cache-down', { REDIS_URL: 'redis://127.0.0.1:1' }, logger, { failFast: true });

@@ -9,6 +9,8 @@ export {
   mailVars,
   identityVars,
   jwtVars,
+  deadlineVars,
+  healthVars,
   port,
   int,
   csv,

@@ -34,6 +34,8 @@ export const mongoVars = {
   /** How long a request may wait for a pooled connection before failing fast. */
   DB_WAIT_QUEUE_TIMEOUT_MS: int(0, 600_000).default(10_000),
   DB_READ_PREFERENCE: z.enum(['primary', 'primaryPreferred', 'secondary', 'secondaryPreferred', 'nearest']).default('primary'),
+  /** Log each MongoDB command that takes at least this long (warn); 0 logs none. */
+  DB_SLOW_COMMAND_MS: int(0, 600_000).default(0),
 };
 
 const redisUrl = z
@@ -108,6 +110,26 @@ export const cacheVars = {
   CACHE_LIST_TTL_SECONDS: int(1, 86_400).default(60),
 };
 
+/**
+ * How long a subgraph works on a request: the budget the gateway sends (its fetch timeout, in
+ * the `x-supergraph-budget-ms` header), this default without one, never more than the maximum.
+ */
+export const deadlineVars = {
+  REQUEST_DEADLINE_DEFAULT_MS: int(1, 600_000).default(10_000),
+  REQUEST_DEADLINE_MAX_MS: int(1, 600_000).default(120_000),
+};
+
+/**
+ * Dependency outages (docs/operations.md): a subgraph or worker process whose MongoDB or durable
+ * Redis stays unreachable for DEPENDENCY_EXIT_AFTER_MS exits with code 1 so that its supervisor
+ * starts a fresh one (0: never). A worker serves `/healthz` and `/readyz` on WORKER_HEALTH_PORT
+ * when it is set (0: a free port, logged with `worker ready`).
+ */
+export const healthVars = {
+  DEPENDENCY_EXIT_AFTER_MS: int(0, 86_400_000).default(120_000),
+  WORKER_HEALTH_PORT: port.optional(),
+};
+
 /** Everything a subgraph process reads, listening on `defaultPort` unless PORT says otherwise. */
 export function subgraphShape(defaultPort: number) {
   return {
@@ -118,5 +140,7 @@ export function subgraphShape(defaultPort: number) {
     ...cacheVars,
     ...identityVars,
     ...workerVars,
+    ...deadlineVars,
+    ...healthVars,
   };
 }

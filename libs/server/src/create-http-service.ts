@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@supergraph/logger';
 import { answerClientError, BodyTooLargeError, DEFAULT_MAX_BODY_BYTES, isClientGone, readBody, sendError } from './http-errors';
@@ -13,6 +14,8 @@ export interface RequestInfo {
   request: IncomingMessage;
   requestId: string;
   logger: Logger;
+  /** When the request arrived, on the monotonic clock (`performance.now()`): budgets run from here. */
+  receivedAt: number;
 }
 
 /** Options for {@link createHttpService}. */
@@ -75,7 +78,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
   let drained: (() => void) | undefined;
   let shutdownPromise: Promise<{ forced: boolean }> | undefined;
 
-  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, requestId: string) => {
+  const handleGraphQL = async (request: IncomingMessage, response: ServerResponse, requestId: string, receivedAt: number) => {
     const requestLogger = logger.child({ requestId });
     let body: unknown = undefined;
     if (request.method === 'POST') {
@@ -117,7 +120,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
     }
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => options.context({ request, requestId, logger: requestLogger }),
+      context: () => options.context({ request, requestId, logger: requestLogger, receivedAt }),
     });
     for (const [key, value] of result.headers) response.setHeader(key, value);
     response.statusCode = result.status ?? 200;
@@ -130,6 +133,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const receivedAt = performance.now();
     const requestId = requestIdFrom(request.headers[REQUEST_ID_HEADER]);
     response.setHeader(REQUEST_ID_HEADER, requestId);
     // Keep-alive clients learn to reconnect elsewhere once we are going away.
@@ -154,7 +158,7 @@ export function createHttpService<TContext extends BaseContext>(options: HttpSer
     if (path !== '/' && path !== '/graphql') {
       return sendError(response, 404, 'NOT_FOUND', `No route for ${path}.`);
     }
-    await handleGraphQL(request, response, requestId);
+    await handleGraphQL(request, response, requestId, receivedAt);
   };
 
   const server = createServer((request, response) => {

@@ -6,9 +6,10 @@ import type { Identity } from '@supergraph/identity';
 import type { Logger } from '@supergraph/logger';
 import { ensureIndexes, pingMongo, type MongoSettings } from '@supergraph/mongo';
 import { pingRedis, waitForReady, type RedisClient, type RedisSettings } from '@supergraph/redis';
-import { createHttpService, type HttpService } from '@supergraph/server';
+import { createHttpService, type HttpService, type ReadinessChecks } from '@supergraph/server';
 import { buildSubgraphApollo, type SubgraphApolloOptions } from './build-subgraph-apollo';
 import { identityFromRequest } from './identity-from-request';
+import { createDeadlineReader, type Deadline, type DeadlineSettings } from './request-deadline';
 import { openSubgraphDeps } from './open-subgraph-deps';
 
 /** What every subgraph request context starts from. */
@@ -16,6 +17,8 @@ export interface BaseRequestContext {
   requestId: string;
   logger: Logger;
   identity: Identity;
+  /** When the caller (the gateway) stops waiting: check it before work nobody would wait for. */
+  deadline: Deadline;
 }
 
 /** Long-lived dependencies handed to a subgraph's setup. */
@@ -43,7 +46,8 @@ export interface SubgraphDefinition<TContext extends BaseContext> {
 /** Settings every subgraph needs; names match the config variables. */
 export type SubgraphSettings = MongoSettings &
   RedisSettings &
-  QueueSettings & {
+  QueueSettings &
+  DeadlineSettings & {
     NODE_ENV: 'development' | 'test' | 'production';
     IDENTITY_SECRET: string;
     IDENTITY_OPTIONAL: boolean;
@@ -56,6 +60,8 @@ export interface BuiltSubgraph extends SubgraphDeps {
   service: HttpService;
   /** The client behind `cache` (tests watch it). */
   cacheRedis: RedisClient;
+  /** What `/readyz` checks (MongoDB and the durable Redis), for the dependency watchdog too. */
+  readiness: ReadinessChecks;
 }
 
 /**
@@ -67,6 +73,10 @@ export async function buildSubgraph<TContext extends BaseContext>(
   settings: SubgraphSettings,
   logger: Logger,
 ): Promise<BuiltSubgraph> {
+  const readDeadline = createDeadlineReader({
+    REQUEST_DEADLINE_DEFAULT_MS: settings.REQUEST_DEADLINE_DEFAULT_MS,
+    REQUEST_DEADLINE_MAX_MS: settings.REQUEST_DEADLINE_MAX_MS,
+  });
   const opened = await openSubgraphDeps(definition.name, definition.name, settings, logger);
   const { connection, redis, cacheRedis, cache, queue } = opened;
   const deps = { connection, redis, cache, queue, logger };
@@ -79,19 +89,23 @@ export async function buildSubgraph<TContext extends BaseContext>(
     production: settings.NODE_ENV === 'production',
   });
   await apollo.start();
+  const readiness: ReadinessChecks = { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) };
   const service = createHttpService<TContext>({
     name: definition.name,
     apollo,
     logger,
     shutdownTimeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
-    readiness: { mongo: () => pingMongo(connection), redis: () => pingRedis(redis) },
+    readiness,
     onShutdown: [() => opened.close()],
-    context: async ({ request, requestId, logger: requestLogger }) =>
-      context({
+    context: async ({ request, requestId, logger: requestLogger, receivedAt }) => {
+      const deadline = readDeadline(request, receivedAt);
+      return context({
         requestId,
         logger: requestLogger,
         identity: await identityFromRequest(request, settings.IDENTITY_SECRET, settings.IDENTITY_OPTIONAL),
-      }),
+        deadline,
+      });
+    },
   });
-  return { ...deps, cacheRedis, service };
+  return { ...deps, cacheRedis, service, readiness };
 }

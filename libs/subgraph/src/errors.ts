@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 
 /** The stable error codes clients can rely on. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED';
+export type ErrorCode =
+  'BAD_USER_INPUT' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED' | 'DEADLINE_EXCEEDED';
 
 /** One bad value inside an argument: its path below the argument (none for the argument itself). */
 export interface ArgumentProblem {
@@ -44,6 +45,8 @@ export const errors = {
   forbidden: make('FORBIDDEN'),
   notFound: make('NOT_FOUND'),
   conflict: make('CONFLICT'),
+  /** The caller's budget ran out before the work was done; what was started is undone. */
+  deadlineExceeded: make('DEADLINE_EXCEEDED'),
   rateLimited: (message: string, retryAfterSeconds: number) =>
     new GraphQLError(message, { extensions: { code: 'RATE_LIMITED', retryAfterSeconds } }),
 };

@@ -11,7 +11,7 @@ import {
 import type { Job, JobQueue } from '@supergraph/queue';
 import type { Connection } from 'mongoose';
 import type { PostModel } from './posts/model';
-import type { TagCountModel } from './tags/model';
+import type { TagRecounter } from './tags/recounter';
 
 /** The posts subgraph's queue and event types. */
 export const POSTS_TAGS_QUEUE = 'posts-tags';
@@ -42,25 +42,19 @@ export function createPostsRelay(
 }
 
 /**
- * Recounts the tags an event touched, once per event (recorded in `recounts`). The count is
- * recomputed, never incremented, so applying it again could not change it either: an event
- * re-run after a crash, or re-enqueued after Redis lost it, cannot count a post twice, and
- * FerretDB's lost updates cannot drift it. Two jobs racing on one tag still end on the true
- * count, because each checks the count again after writing and writes again if it moved.
+ * Recounts the tags an event touched, once per event (recorded in `recounts`). A recount that
+ * started after the event's job was enqueued counts its post, so events of one tag share
+ * recounts (see ./tags/recounter). The count is recomputed, never incremented, so applying it
+ * again could not change it either: an event re-run after a crash, or re-enqueued after Redis
+ * lost it, cannot count a post twice, and FerretDB's lost updates cannot drift it.
  */
-export function tagCountsProcessor(deps: { posts: PostModel; tagCounts: TagCountModel; recounts: EffectLog; cache: Cache }) {
+export function tagCountsProcessor(deps: { recounter: TagRecounter; recounts: EffectLog; cache: Cache }) {
   return async (job: Job<OutboxJobData>) => {
     const tags = Array.isArray(job.data.data.tags)
       ? job.data.data.tags.filter((tag): tag is string => typeof tag === 'string')
       : [];
     const recounted = await deps.recounts.once(job.data.eventId, async () => {
-      for (const tag of tags) {
-        for (let attempt = 0; attempt < 3; attempt += 1) {
-          const count = await deps.posts.countDocuments({ tags: tag, deletedAt: null });
-          await deps.tagCounts.updateOne({ _id: tag }, { $set: { count, countedAt: new Date() } }, { upsert: true });
-          if ((await deps.posts.countDocuments({ tags: tag, deletedAt: null })) === count) break;
-        }
-      }
+      await Promise.all(tags.map((tag) => deps.recounter.recount(tag, job.timestamp)));
     });
     await deps.cache.invalidate([deps.cache.listKey(TRENDING_FAMILY)]);
     return { tags, recounted };

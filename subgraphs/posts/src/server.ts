@@ -4,6 +4,7 @@ import { buildSubgraph, DateTimeScalar, type BuiltSubgraph, type SubgraphDefinit
 import type { Resolvers } from './__generated__/resolvers-types';
 import type { PostsConfig } from './config';
 import type { PostsContext } from './context';
+import { createFeedWindow } from './posts/feed-window';
 import { createPostLoaders } from './posts/loaders';
 import { postModel } from './posts/model';
 import { postResolvers } from './posts/resolvers';
@@ -21,9 +22,10 @@ export function postsSubgraph(config: PostsConfig): SubgraphDefinition<PostsCont
     schemaPath: path.resolve(__dirname, '../schema.graphql'),
     setup({ connection, cache, queue, logger }) {
       const posts = postModel(connection);
-      const store = createPostStore(posts, tagCountModel(connection), cache);
+      const window = createFeedWindow(posts);
+      const store = createPostStore(posts, tagCountModel(connection), cache, window);
       const relay = createPostsRelay({ connection, posts, queue, logger }, config);
-      const services = { posts: createPostService(posts, cache, relay) };
+      const services = { posts: createPostService(posts, cache, relay, window) };
       return {
         resolvers,
         context: (base) => ({ ...base, store, services, loaders: createPostLoaders(store) }),

@@ -14,6 +14,8 @@ export interface PostRecord {
   authorId: string;
   authorSeq: number;
   deletedAt: Date | null;
+  /** Among the newest posts, which the feed reads first on FerretDB (see ./feed-window). */
+  feedWindow?: boolean;
   /** Side effects recorded by the same write that caused them (see @supergraph/outbox). */
   outbox: OutboxEvent[];
   createdAt: Date;
@@ -60,6 +62,7 @@ const postSchema = new Schema<PostRecord>(
     authorId: { type: String, required: true },
     authorSeq: { type: Number, required: true },
     deletedAt: { type: Date, default: null },
+    feedWindow: { type: Boolean },
     outbox: outboxField,
   },
   { timestamps: true, collection: 'posts', strict: 'throw' },
@@ -69,6 +72,7 @@ postSchema.index({ authorId: 1, authorSeq: 1 }, { unique: true, name: 'author_se
 postSchema.index({ createdAt: -1, _id: -1 }, { name: 'recent' });
 postSchema.index({ tags: 1, createdAt: -1, _id: -1 }, { name: 'tag_recent' });
 postSchema.index({ 'outbox.at': 1 }, { name: 'outbox_at' });
+postSchema.index({ feedWindow: 1 }, { name: 'feed_window' });
 
 export function postModel(connection: Connection): PostModel {
   return (connection.models.Post as PostModel | undefined) ?? connection.model<PostRecord>('Post', postSchema);

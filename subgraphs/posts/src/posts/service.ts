@@ -4,6 +4,7 @@ import { errors, parseInput } from '@supergraph/subgraph';
 import { outboxEvent, type OutboxRelay } from '@supergraph/outbox';
 import { isValidObjectId, Types } from 'mongoose';
 import { POST_EVENTS } from '../jobs';
+import type { FeedWindow } from './feed-window';
 import { toPost, type Post, type PostModel, type PostRecord } from './model';
 import { families } from './store';
 import { createPostInput, updatePostInput } from './validation';
@@ -26,7 +27,7 @@ function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-export function createPostService(posts: PostModel, cache: Cache, relay: OutboxRelay): PostService {
+export function createPostService(posts: PostModel, cache: Cache, relay: OutboxRelay, window: FeedWindow): PostService {
   /** The live post, read from MongoDB (never the cache: a write decides on fresh data). */
   const ownPost = async (identity: Identity, id: string) => {
     const userId = signedIn(identity);
@@ -42,6 +43,7 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
     async create(identity, input) {
       const authorId = signedIn(identity);
       const { title, body, tags } = parseInput(createPostInput, input, 'input');
+      const feedWindow = await window.joins();
       for (let attempt = 0; attempt < MAX_SEQ_ATTEMPTS; attempt += 1) {
         // The next number is the count of the author's posts (deleted ones keep theirs) plus one;
         // the unique index turns a race for it into a retry.
@@ -49,10 +51,23 @@ export function createPostService(posts: PostModel, cache: Cache, relay: OutboxR
         const _id = new Types.ObjectId();
         const event = outboxEvent(POST_EVENTS.created, String(_id), { tags });
         try {
-          const created = await posts.create({ _id, title, body, tags, authorId, authorSeq, deletedAt: null, outbox: [event] });
+          const created = await posts.create({
+            _id,
+            title,
+            body,
+            tags,
+            authorId,
+            authorSeq,
+            deletedAt: null,
+            feedWindow,
+            outbox: [event],
+          });
+          const post = toPost(created.toObject());
           await cache.invalidate([families.feed, families.author(authorId), ...tags.map(families.tag)].map(cache.listKey));
+          // Every list it joined reads it next: from the cache, not with a query per reader.
+          await cache.primeCreated('post', post.id, post);
           await relay.publish(event, String(_id));
-          return toPost(created.toObject());
+          return post;
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
         }

@@ -1,6 +1,7 @@
 import type { Cache } from '@supergraph/cache';
 import { isValidObjectId, type Types } from 'mongoose';
 import { loadAuthorPages, type AuthorPage } from './author-pages';
+import type { FeedWindow } from './feed-window';
 import type { PostPosition } from './cursor';
 import { TRENDING_FAMILY } from '../jobs';
 import type { TagCountModel } from '../tags/model';
@@ -41,7 +42,7 @@ function before(after: PostPosition | null) {
   };
 }
 
-export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cache: Cache): PostStore {
+export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cache: Cache, window: FeedWindow): PostStore {
   const recent = async (filter: Record<string, unknown>, first: number, after: PostPosition | null): Promise<string[]> => {
     const found = await posts
       .find({ ...filter, deletedAt: null, ...before(after) }, { _id: 1 })
@@ -68,7 +69,11 @@ export function createPostStore(posts: PostModel, tagCounts: TagCountModel, cach
       ),
 
     feed: async (first, after) => ({
-      ids: await cache.list([families.feed], variant(first, after), () => recent({}, first, after)),
+      ids: await cache.list(
+        [families.feed],
+        variant(first, after),
+        async () => (await window.page(first, after)) ?? recent({}, first, after),
+      ),
     }),
 
     byTag: async (tag, first, after) => ({
